@@ -1,0 +1,81 @@
+# Hull: `make demo` sets up a fresh Debian 12 machine (as root) and runs a container;
+# `make test` runs the whole test suite. Everything else is a step of those two.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+# The first JDK 25 found: $JAVA_HOME if it is one, else under /usr/lib/jvm.
+JDK ?= $(shell for d in "$$JAVA_HOME" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25*; do \
+          [ -x "$$d/bin/java" ] && "$$d/bin/java" -version 2>&1 | grep -q 'version "25' && { echo "$$d"; break; }; done)
+MVN := JAVA_HOME=$(JDK) MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" mvn -B -q
+DEBS := gcc make maven busybox-static libseccomp2 runc hyperfine iproute2 util-linux procps
+RUNTIME_JAR := runtime/target/hull-runtime.jar
+DEMO := $(BUILD)/demo-bundle
+
+.PHONY: all deps jdk build aot demo test unit it bench clean
+
+all: build
+
+jdk:
+	@if [ -z "$(JDK)" ]; then \
+	  echo "Hull needs a JDK 25 (FFM API, AOT cache). None found in JAVA_HOME or /usr/lib/jvm." >&2; \
+	  echo "Install Temurin 25 (https://adoptium.net) and set JAVA_HOME, then run make again." >&2; \
+	  exit 1; fi
+
+# Debian packages the build, the demo and the tests use; installed only when missing.
+deps: jdk
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: jdk
+	$(MVN) -DskipTests package
+	@mkdir -p $(BUILD)
+	@ln -sfn $(JDK) $(BUILD)/jdk
+	@{ echo "HULL_JAVA=$(BUILD)/jdk/bin/java"; \
+	   echo "HULL_CP=$(TOP)/$(RUNTIME_JAR):$$(ls $(TOP)/runtime/target/lib/*.jar | tr '\n' ':' | sed 's/:$$//')"; \
+	   echo "HULL_EXECUTOR=$(TOP)/native/target/hull-exec"; } > $(BUILD)/env
+	@$(MAKE) --no-print-directory aot
+
+# The JDK 25 AOT cache (JEP 483/514): classes loaded and linked by a training run of real
+# commands are mapped at start-up. Training needs root (it runs containers); without it the
+# runtime simply starts without the cache.
+aot: $(DEMO)/config.json
+	@rm -f $(BUILD)/hull-runtime.aot
+	@if [ "$$(id -u)" = 0 ]; then \
+	  . $(BUILD)/env; \
+	  $$HULL_JAVA -XX:AOTCacheOutput=$(BUILD)/hull-runtime.aot -Xlog:aot=off -Xlog:cds=off \
+	    -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED \
+	    -Dhull.executor=$$HULL_EXECUTOR -cp $$HULL_CP dev.hull.runtime.cli.Train $(DEMO) >/dev/null \
+	  || echo "warning: AOT training failed; hull-runtime will start without the cache" >&2; \
+	else echo "not root: skipping the AOT cache"; fi
+
+# A bundle with the host's static busybox as its root filesystem.
+$(DEMO)/config.json:
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)/rootfs/{bin,proc,sys,dev,tmp,etc,root}
+	@cp /bin/busybox $(DEMO)/rootfs/bin/busybox
+	@for a in $$(/bin/busybox --list); do [ "$$a" = busybox ] || ln -sf busybox $(DEMO)/rootfs/bin/$$a; done
+	@printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > $(DEMO)/rootfs/etc/passwd
+	@printf 'root:x:0:\nnogroup:x:65534:\n' > $(DEMO)/rootfs/etc/group
+	@cd $(DEMO) && $(TOP)/bin/hull-runtime spec >/dev/null 2>&1 || \
+	  (. $(BUILD)/env && $$HULL_JAVA -cp $$HULL_CP dev.hull.runtime.cli.Main spec)
+	@sed -i 's/"terminal": true/"terminal": false/; s/^\(\s*\)"sh"$$/\1"sh", "-c", "echo hello from a Hull container: hostname $$(hostname), uid $$(id -u), $$(grep CapEff \/proc\/self\/status)"/' $(DEMO)/config.json
+
+demo: deps build
+	@echo "--- running a container from $(DEMO)"
+	cd $(DEMO) && $(TOP)/bin/hull-runtime run demo-$$$$
+
+test: deps build
+	$(MVN) verify
+
+unit: jdk
+	$(MVN) -DskipITs test
+
+bench: build
+	bench/run.sh
+
+clean:
+	$(MVN) clean
+	rm -rf $(BUILD)

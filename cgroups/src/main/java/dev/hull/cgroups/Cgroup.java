@@ -1,0 +1,283 @@
+package dev.hull.cgroups;
+
+import dev.hull.sys.KernelFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container's cgroup: one directory per mounted hierarchy (all the v1 ones, the unified one on
+ * v2 and hybrid hosts). Creating, joining and removing it is the same on every kind of host;
+ * limits and statistics differ and live in the v1/v2 drivers.
+ */
+public final class Cgroup {
+    private final CgroupMode mode;
+    private final Map<String, Path> dirs; // hierarchy key -> directory
+
+    private Cgroup(CgroupMode mode, Map<String, Path> dirs) {
+        this.mode = mode;
+        this.dirs = dirs;
+    }
+
+    /** The container's cgroup for a resolved cgroupsPath (see {@link CgroupPath}). */
+    public static Cgroup of(CgroupHost host, String path) {
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        for (Hierarchy h : host.hierarchies()) {
+            String rel = path.startsWith("/") ? path : join(host.ownCgroup(h), path);
+            dirs.put(h.key(), h.mountPoint().resolve(rel.substring(1)).normalize());
+        }
+        return new Cgroup(host.mode(), dirs);
+    }
+
+    /** A cgroup known from a container's saved state. */
+    public static Cgroup restore(CgroupMode mode, Map<String, String> saved) {
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        saved.forEach((k, v) -> dirs.put(k, Path.of(v)));
+        return new Cgroup(mode, dirs);
+    }
+
+    private static String join(String base, String rel) {
+        return (base.endsWith("/") ? base : base + "/") + rel;
+    }
+
+    public CgroupMode mode() {
+        return mode;
+    }
+
+    /** hierarchy key ("memory", "cpu,cpuacct", "name=systemd", "" for v2) -> directory. */
+    public Map<String, Path> dirs() {
+        return dirs;
+    }
+
+    /** Paths as strings, for the container's state file. */
+    public Map<String, String> savedDirs() {
+        Map<String, String> out = new LinkedHashMap<>();
+        dirs.forEach((k, v) -> out.put(k, v.toString()));
+        return out;
+    }
+
+    /**
+     * Creates the directories (and missing parents). Returns every directory this call created,
+     * so that removal can take away exactly those and leave shared parents alone.
+     *
+     * @throws CgroupException if the leaf is already in use by processes
+     */
+    public List<Path> create() throws CgroupException {
+        List<Path> created = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Path> e : dirs.entrySet()) {
+                Path leaf = e.getValue();
+                if (Files.isDirectory(leaf) && !procsOrEmpty(leaf).isEmpty()) {
+                    throw new CgroupException("cgroup " + leaf + " already has processes in it; "
+                            + "choose another linux.cgroupsPath");
+                }
+                List<Path> missing = new ArrayList<>();
+                for (Path p = leaf; p != null && !Files.isDirectory(p); p = p.getParent()) {
+                    missing.addFirst(p);
+                }
+                for (Path p : missing) {
+                    try {
+                        Files.createDirectory(p);
+                    } catch (IOException ex) {
+                        throw new CgroupException("create cgroup " + p + ": " + reason(ex), ex);
+                    }
+                    created.add(p);
+                    if (e.getKey().contains("cpuset")) {
+                        inheritCpuset(p);
+                    }
+                }
+            }
+            return created;
+        } catch (CgroupException ex) {
+            removeCreated(created);
+            throw ex;
+        }
+    }
+
+    /** A new v1 cpuset group starts with no cpus and mems: nothing could join it. */
+    private static void inheritCpuset(Path dir) throws CgroupException {
+        for (String f : new String[] {"cpuset.cpus", "cpuset.mems"}) {
+            Path file = dir.resolve(f);
+            try {
+                if (Files.exists(file) && KernelFiles.read(file).isBlank()) {
+                    Files.writeString(file, KernelFiles.readTrimmed(dir.getParent().resolve(f)));
+                }
+            } catch (IOException ex) {
+                throw new CgroupException("initialise " + file + ": " + reason(ex), ex);
+            }
+        }
+    }
+
+    /** Moves a process into the cgroup in every hierarchy. */
+    public void join(long pid) throws CgroupException {
+        for (Path dir : dirs.values()) {
+            Path procs = dir.resolve("cgroup.procs");
+            try {
+                Files.writeString(procs, Long.toString(pid));
+            } catch (IOException ex) {
+                throw new CgroupException("join cgroup: write " + pid + " to " + procs + ": " + reason(ex), ex);
+            }
+        }
+    }
+
+    /** Pids in the cgroup, read from the hierarchy that tracks processes best. */
+    public List<Long> pids() throws CgroupException {
+        Path dir = dirs.get("pids");
+        if (dir == null) {
+            dir = dirs.get("");
+        }
+        if (dir == null && !dirs.isEmpty()) {
+            dir = dirs.values().iterator().next();
+        }
+        if (dir == null) {
+            return List.of();
+        }
+        try {
+            return readProcs(dir);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new CgroupException("read " + dir.resolve("cgroup.procs") + ": " + reason(e), e);
+        }
+    }
+
+    private static List<Long> procsOrEmpty(Path dir) {
+        try {
+            return readProcs(dir);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static List<Long> readProcs(Path dir) throws IOException {
+        List<Long> out = new ArrayList<>();
+        for (String l : KernelFiles.read(dir.resolve("cgroup.procs")).split("\n")) {
+            if (!l.isBlank()) {
+                out.add(Long.parseLong(l.trim()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Removes the container's directories, waiting for exiting processes to leave them, then any
+     * parents that {@link #create()} made and nothing else uses.
+     */
+    public void destroy(List<Path> createdParents) throws CgroupException {
+        CgroupException first = null;
+        for (Path dir : dirs.values()) {
+            try {
+                removeWithRetry(dir);
+            } catch (CgroupException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        removeCreated(createdParents);
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static void removeCreated(List<Path> created) {
+        List<Path> deepestFirst = new ArrayList<>(created);
+        deepestFirst.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+        for (Path p : deepestFirst) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // still used by another container, or has children of its own: leave it
+            }
+        }
+    }
+
+    /**
+     * Takes back a {@link #create()} whose container never ran: removes exactly the directories it
+     * made (waiting for exiting processes), and nothing that existed before.
+     */
+    public void undo(List<Path> created) throws CgroupException {
+        List<Path> deepestFirst = new ArrayList<>(created);
+        deepestFirst.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+        CgroupException first = null;
+        for (Path p : deepestFirst) {
+            if (dirs.containsValue(p)) {
+                try {
+                    removeWithRetry(p);
+                } catch (CgroupException e) {
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            } else {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // shared with someone else by now: leave it
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** True when every leaf directory of this cgroup was made by the given create() result. */
+    public boolean madeBy(List<Path> created) {
+        return !dirs.isEmpty() && created.containsAll(dirs.values());
+    }
+
+    private static void removeWithRetry(Path dir) throws CgroupException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int sleepMs = 1;
+        for (;;) {
+            try {
+                Files.deleteIfExists(dir);
+                return;
+            } catch (DirectoryNotEmptyException e) {
+                throw new CgroupException("remove cgroup " + dir + ": it has child cgroups", e);
+            } catch (FileSystemException e) {
+                // EBUSY: processes are still leaving (exit is not instant)
+                if (System.nanoTime() > deadline) {
+                    String left;
+                    try {
+                        left = readProcs(dir).toString();
+                    } catch (IOException io) {
+                        left = "?";
+                    }
+                    throw new CgroupException("remove cgroup " + dir + ": " + reason(e)
+                            + " (processes still in it: " + left + ")", e);
+                }
+            } catch (IOException e) {
+                throw new CgroupException("remove cgroup " + dir + ": " + reason(e), e);
+            }
+            try {
+                Thread.sleep(sleepMs);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new CgroupException("remove cgroup " + dir + ": interrupted");
+            }
+            sleepMs = Math.min(sleepMs * 2, 50);
+        }
+    }
+
+    /** The kernel's reason ("No space left on device") without the JDK's path decorations. */
+    static String reason(IOException e) {
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        if (e instanceof NoSuchFileException) {
+            return "No such file or directory";
+        }
+        return e.getMessage();
+    }
+}

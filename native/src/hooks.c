@@ -1,0 +1,191 @@
+/* OCI hooks run by the executor: createContainer/startContainer in the container, and the
+ * runtime-namespace hooks (prestart, createRuntime, poststart, poststop) for the runtime, which
+ * cannot set argv[0] apart from the path with ProcessBuilder. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hull.h"
+
+extern char **environ;
+
+int op_sync_hooks(struct cur *c)
+{
+    (void)c;
+    struct msg_hdr h;
+    int r = msg_send(g.ctl_out, MSG_HOOKS, NULL, 0);
+    if (r < 0)
+        return r;
+    r = msg_recv(g.ctl_in, &h, g_msgbuf, sizeof g_msgbuf);
+    if (r == 0)
+        _exit(125); /* the runtime went away (its hook failed and it is cleaning up, or it died) */
+    if (r < 0)
+        return r;
+    if (h.type != MSG_HOOKS_DONE) {
+        detail("expected HOOKS_DONE from the runtime, got message %u", h.type);
+        return -EPROTO;
+    }
+    g.state = g_msgbuf;
+    g.state_len = h.len;
+    return 0;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Keeps the last bytes a hook wrote, for the error message. */
+static char out_tail[512];
+static size_t out_len;
+
+static void keep_output(const char *buf, size_t n)
+{
+    if (n >= sizeof out_tail - 1) {
+        memcpy(out_tail, buf + n - (sizeof out_tail - 1), sizeof out_tail - 1);
+        out_len = sizeof out_tail - 1;
+    } else {
+        size_t keep = out_len + n > sizeof out_tail - 1 ? sizeof out_tail - 1 - n : out_len;
+        memmove(out_tail, out_tail + out_len - keep, keep);
+        memcpy(out_tail + keep, buf, n);
+        out_len = keep + n;
+    }
+    out_tail[out_len] = 0;
+}
+
+int op_hook(struct cur *c)
+{
+    const char *path = cur_str(c);
+    char *const *args = cur_strv(c);
+    char *const *env = cur_strv(c);
+    long long timeout = cur_int(c);
+    const char *name = cur_str(c);
+    char *const def_args[] = {(char *)path, NULL};
+    if (c->bad)
+        return -EBADMSG;
+    if (!args[0])
+        args = def_args;
+    if (!env[0])
+        env = environ;
+
+    int in[2], out[2];
+    if (pipe2(in, O_CLOEXEC) < 0)
+        return -errno;
+    if (pipe2(out, O_CLOEXEC) < 0) {
+        close(in[0]);
+        close(in[1]);
+        return -errno;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        detail("fork for %s", name);
+        return -errno;
+    }
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        dup2(out[1], 2);
+        execve(path, args, env);
+        dprintf(2, "exec %s: %s", path, strerror(errno));
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    fcntl(in[1], F_SETFL, O_NONBLOCK);
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    const char *st = g.state;
+    size_t left = g.state ? g.state_len : 0;
+    if (!left) {
+        close(in[1]);
+        in[1] = -1;
+    }
+    out_len = 0;
+    out_tail[0] = 0;
+    long long deadline = timeout > 0 ? now_ms() + timeout * 1000 : -1;
+    int timed_out = 0, exited = 0;
+    while (!exited) {
+        struct pollfd p[3] = {{pidfd, POLLIN, 0}, {out[0], POLLIN, 0}, {in[1], POLLOUT, 0}};
+        int wait = -1;
+        if (deadline >= 0) {
+            long long ms = deadline - now_ms();
+            if (ms <= 0) {
+                timed_out = 1;
+                break;
+            }
+            wait = ms > 1000000 ? 1000000 : (int)ms;
+        }
+        int n = poll(p, 3, wait);
+        if (n < 0 && errno != EINTR)
+            break;
+        if (n <= 0)
+            continue;
+        if (p[1].revents) {
+            char buf[512];
+            ssize_t k = read(out[0], buf, sizeof buf);
+            if (k > 0)
+                keep_output(buf, (size_t)k);
+            else {
+                close(out[0]);
+                out[0] = -1;
+            }
+        }
+        if (p[2].revents) {
+            ssize_t k = write(in[1], st, left);
+            if (k > 0) {
+                st += k;
+                left -= (size_t)k;
+            }
+            if (k < 0 && errno != EAGAIN) /* the hook does not read its stdin: fine */
+                left = 0;
+            if (!left) {
+                close(in[1]);
+                in[1] = -1;
+            }
+        }
+        if (p[0].revents || pidfd < 0)
+            exited = 1;
+    }
+    if (timed_out)
+        kill(pid, SIGKILL);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (pidfd >= 0)
+        close(pidfd);
+    /* drain what the hook wrote last */
+    if (out[0] >= 0) {
+        char buf[512];
+        ssize_t k;
+        fcntl(out[0], F_SETFL, O_NONBLOCK);
+        while ((k = read(out[0], buf, sizeof buf)) > 0)
+            keep_output(buf, (size_t)k);
+        close(out[0]);
+    }
+    if (in[1] >= 0)
+        close(in[1]);
+    while (out_len && (out_tail[out_len - 1] == '\n' || out_tail[out_len - 1] == ' '))
+        out_tail[--out_len] = 0;
+    if (timed_out) {
+        detail("%s (%s) did not finish within %llds", name, path, timeout);
+        return -ETIMEDOUT;
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFEXITED(status))
+        detail("%s (%s) exited with status %d%s%s", name, path, WEXITSTATUS(status),
+               out_len ? ": " : "", out_tail);
+    else
+        detail("%s (%s) was killed by signal %d%s%s", name, path, WTERMSIG(status),
+               out_len ? ": " : "", out_tail);
+    return -HULL_EDETAIL;
+}

@@ -1,0 +1,218 @@
+/* hull-exec: entry point and step dispatcher. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hull.h"
+
+struct ctx g = {
+    .ctl_in = -1,
+    .ctl_out = -1,
+    .report_fd = -1,
+    .console_fd = -1,
+    .root_fd = -1,
+    .listen_fd = -1,
+    .tty_fd = -1,
+    .dir_fd = -1,
+    .hold_fd = -1,
+};
+
+static int simple_op(int op, struct cur *c)
+{
+    int64_t v;
+    switch (op) {
+    case OP_SETSID:
+        return setsid() < 0 ? -errno : 0;
+    case OP_SETHOSTNAME: {
+        const char *s = cur_str(c);
+        return sethostname(s, strlen(s)) < 0 ? -errno : 0;
+    }
+    case OP_SETDOMAINNAME: {
+        const char *s = cur_str(c);
+        return setdomainname(s, strlen(s)) < 0 ? -errno : 0;
+    }
+    case OP_CHDIR:
+        return chdir(cur_str(c)) < 0 ? -errno : 0;
+    case OP_PERSONALITY:
+        v = cur_int(c);
+        return personality((unsigned long)v) < 0 ? -errno : 0;
+    case OP_KEEPCAPS:
+        v = cur_int(c);
+        return prctl(PR_SET_KEEPCAPS, v ? 1 : 0, 0, 0, 0) < 0 ? -errno : 0;
+    case OP_SETRESGID:
+        v = cur_int(c);
+        return setresgid((gid_t)v, (gid_t)v, (gid_t)v) < 0 ? -errno : 0;
+    case OP_SETRESUID:
+        v = cur_int(c);
+        return setresuid((uid_t)v, (uid_t)v, (uid_t)v) < 0 ? -errno : 0;
+    case OP_NO_NEW_PRIVS:
+        return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
+    case OP_UMASK:
+        umask((mode_t)cur_int(c));
+        return 0;
+    case OP_DUMPABLE:
+        v = cur_int(c);
+        return prctl(PR_SET_DUMPABLE, v ? 1 : 0, 0, 0, 0) < 0 ? -errno : 0;
+    case OP_SET_STATE:
+        g.state = cur_bytes(c, &g.state_len);
+        return 0;
+    }
+    return -ENOSYS;
+}
+
+static int run_step(const struct step *st)
+{
+    struct cur c;
+    cur_init(&c, st);
+    int r;
+    g_detail[0] = 0;
+    switch (st->op) {
+#define CASE(op, fn)                                                                               \
+    case op:                                                                                       \
+        r = fn(&c);                                                                                \
+        break;
+        CASE(OP_GRAB_FDS, op_grab_fds)
+        CASE(OP_CONNECT_SOCKET, op_connect_socket)
+        CASE(OP_JOIN_NS, op_join_ns)
+        CASE(OP_UNSHARE_TIME, op_unshare_time)
+        CASE(OP_CLONE, op_clone)
+        CASE(OP_WAIT_GO, op_wait_go)
+        CASE(OP_BECOME_ROOT, op_become_root)
+        CASE(OP_UNSHARE, op_unshare)
+        CASE(OP_MOUNT, op_mount)
+        CASE(OP_OPEN_ROOT, op_open_root)
+        CASE(OP_MOUNT_IN_ROOT, op_mount_in_root)
+        CASE(OP_MKNOD_IN_ROOT, op_mknod_in_root)
+        CASE(OP_MKDIR_IN_ROOT, op_mkdir_in_root)
+        CASE(OP_SYMLINK_IN_ROOT, op_symlink_in_root)
+        CASE(OP_SYNC_HOOKS, op_sync_hooks)
+        CASE(OP_HOOK, op_hook)
+        CASE(OP_LISTEN_START, op_listen_start)
+        CASE(OP_PIVOT_ROOT, op_pivot_root)
+        CASE(OP_MOVE_ROOT, op_move_root)
+        CASE(OP_CONSOLE, op_console)
+        CASE(OP_MASK_PATH, op_mask_path)
+        CASE(OP_READONLY_PATH, op_readonly_path)
+        CASE(OP_REMOUNT_ROOT_RO, op_remount_root_ro)
+        CASE(OP_WRITE_FILE, op_write_file)
+        CASE(OP_RLIMIT, op_rlimit)
+        CASE(OP_CAP_BOUNDING, op_cap_bounding)
+        CASE(OP_SETGROUPS, op_setgroups)
+        CASE(OP_CAPS, op_caps)
+        CASE(OP_AMBIENT, op_ambient)
+        CASE(OP_SECCOMP, op_seccomp)
+        CASE(OP_LOOKUP_EXEC, op_lookup_exec)
+        CASE(OP_CREATED, op_created)
+        CASE(OP_WAIT_START, op_wait_start)
+        CASE(OP_EXEC, op_exec)
+        CASE(OP_START_CLIENT, op_start_client)
+        CASE(OP_SIGNAL, op_signal)
+        CASE(OP_CLOSE_FDS, op_close_fds)
+        CASE(OP_JOIN_KEYRING, op_join_keyring)
+#undef CASE
+    default:
+        r = simple_op(st->op, &c);
+        if (r == -ENOSYS)
+            detail("unknown op %u", st->op);
+    }
+    if (r == 0 && c.bad) {
+        detail("malformed program: fields of %s", op_name(st->op));
+        r = -EBADMSG;
+    }
+    return r;
+}
+
+/* Moves an fd to a number >= 3 that stays out of the way of the fds we hand to the container. */
+static int park_fd(int fd)
+{
+    int n = fcntl(fd, F_DUPFD_CLOEXEC, 64);
+    if (n < 0)
+        n = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (n >= 0)
+        close(fd);
+    return n;
+}
+
+static void reset_signals(void)
+{
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_UNBLOCK, &all, NULL);
+    struct sigaction sa = {.sa_handler = SIG_DFL};
+    for (int s = 1; s < NSIG; s++)
+        sigaction(s, &sa, NULL); /* SIGKILL/SIGSTOP and glibc-internal ones just fail */
+}
+
+static int usage(void)
+{
+    dprintf(2, "usage: hull-exec            (runs the setup program read from stdin)\n"
+               "       hull-exec --dump     (prints the program read from stdin)\n"
+               "       hull-exec --ops      (prints the op table)\n"
+               "hull-exec is started by hull-runtime; it is not meant to be run by hand.\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    struct prog p;
+    if (argc == 2 && !strcmp(argv[1], "--ops")) {
+        for (int op = 1; op < OP_MAX; op++)
+            printf("%d %s\n", op, op_name(op));
+        return 0;
+    }
+    if (argc == 2 && !strcmp(argv[1], "--dump")) {
+        int r = prog_read(0, &p);
+        if (r < 0) {
+            dprintf(2, "hull-exec: bad program: %s\n", strerror(-r));
+            return 1;
+        }
+        prog_dump(&p, 1);
+        return 0;
+    }
+    if (argc != 1)
+        return usage();
+
+    reset_signals();
+    /*
+     * stdin/stdout are the control pipes from the runtime.  Park them on high fds and put
+     * /dev/null on 0 and 1 until GRAB_FDS fetches the runtime's real stdio.
+     */
+    g.ctl_in = park_fd(0);
+    g.ctl_out = park_fd(1);
+    if (g.ctl_in < 0 || g.ctl_out < 0)
+        return 125;
+    g.report_fd = g.ctl_out;
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        if (null > 2)
+            close(null);
+    }
+
+    int r = prog_read(g.ctl_in, &p);
+    if (r < 0) {
+        detail("cannot read the setup program");
+        report_error(-1, -r);
+        return 125;
+    }
+    for (uint32_t i = 0; i < p.nsteps; i++) {
+        g.step = (int)i;
+        g.op = p.steps[i]->op;
+        r = run_step(p.steps[i]);
+        if (r < 0) {
+            report_error((int)i, -r);
+            _exit(g.in_child ? 126 : 125);
+        }
+    }
+    msg_send(g.report_fd, MSG_DONE, NULL, 0);
+    return 0;
+}

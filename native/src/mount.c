@@ -1,0 +1,360 @@
+/* The container's filesystem: mounts resolved inside the rootfs, devices, pivot_root, masking. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "hull.h"
+
+int proc_fd_path(char *buf, size_t cap, int fd)
+{
+    int n = snprintf(buf, cap, "/proc/self/fd/%d", fd);
+    return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+static int openat2_in_root(const char *path, int flags)
+{
+    struct open_how how = {
+        .flags = (uint64_t)(O_PATH | O_CLOEXEC | flags),
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    int fd = (int)syscall(SYS_openat2, g.root_fd, path, &how, sizeof how);
+    return fd < 0 ? -errno : fd;
+}
+
+/* Splits "/a/b/c" into "/a/b" and "c" (in buf / *name). */
+static int split_parent(const char *path, char *buf, size_t cap, const char **name)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    if (n >= cap)
+        return -ENAMETOOLONG;
+    memcpy(buf, path, n);
+    buf[n] = 0;
+    char *slash = strrchr(buf, '/');
+    if (!slash) {
+        *name = buf;
+        return 0; /* caller treats a relative name as under the root */
+    }
+    *slash = 0;
+    *name = slash + 1;
+    if (slash == buf) { /* parent is the root: keep "/" and move the name out of the way */
+        memmove(buf + 2, slash + 1, strlen(slash + 1) + 1);
+        buf[0] = '/';
+        buf[1] = 0;
+        *name = buf + 2;
+    }
+    return 0;
+}
+
+/*
+ * Opens path inside the rootfs with RESOLVE_IN_ROOT: symlinks and ".." cannot leave it.  Missing
+ * components are created (directories 0755; the last one a directory or an empty file per mkkind),
+ * each parent being resolved again from the root, so a symlink planted in the rootfs only ever
+ * leads to another place inside it.  Returns an O_PATH fd or -errno.
+ */
+int resolve_in_root(const char *path, int flags, int mkkind)
+{
+    if (g.root_fd < 0)
+        return -EBADF;
+    int fd = openat2_in_root(path, flags);
+    if (fd != -ENOENT || mkkind == MK_NONE)
+        return fd;
+    char parent[PATH_MAX];
+    const char *name;
+    int r = split_parent(path, parent, sizeof parent, &name);
+    if (r < 0)
+        return r;
+    if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+        return -ENOENT;
+    int pfd = resolve_in_root(parent, O_DIRECTORY, MK_DIR);
+    if (pfd < 0)
+        return pfd;
+    if (mkkind == MK_FILE) {
+        int f = openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0755);
+        if (f < 0 && errno != EEXIST)
+            r = -errno;
+        else if (f >= 0)
+            close(f);
+    } else if (mkdirat(pfd, name, 0755) < 0 && errno != EEXIST) {
+        r = -errno;
+    }
+    close(pfd);
+    if (r < 0)
+        return r;
+    return openat2_in_root(path, flags);
+}
+
+/* statvfs flags -> MS_* flags that a bind remount must keep (locked in a user namespace) */
+static unsigned long mount_flags_of(const char *path)
+{
+    struct statvfs s;
+    if (statvfs(path, &s) < 0)
+        return 0;
+    unsigned long f = 0;
+    if (s.f_flag & ST_NOSUID)
+        f |= MS_NOSUID;
+    if (s.f_flag & ST_NODEV)
+        f |= MS_NODEV;
+    if (s.f_flag & ST_NOEXEC)
+        f |= MS_NOEXEC;
+    if (s.f_flag & ST_NOATIME)
+        f |= MS_NOATIME;
+    if (s.f_flag & ST_NODIRATIME)
+        f |= MS_NODIRATIME;
+    if (s.f_flag & ST_RELATIME)
+        f |= MS_RELATIME;
+    return f;
+}
+
+static int remount(const char *target, unsigned long flags)
+{
+    if (mount(NULL, target, NULL, MS_REMOUNT | flags, NULL) == 0)
+        return 0;
+    if (errno != EPERM || !(flags & MS_BIND))
+        return -errno;
+    /* keep the flags the kernel has locked on this mount and try again */
+    return mount(NULL, target, NULL, MS_REMOUNT | flags | mount_flags_of(target), NULL) < 0 ? -errno
+                                                                                             : 0;
+}
+
+int op_mount(struct cur *c)
+{
+    const char *src = cur_str_or_null(c), *target = cur_str(c), *type = cur_str_or_null(c);
+    unsigned long flags = (unsigned long)cur_int(c);
+    const char *data = cur_str_or_null(c);
+    if (mount(src, target, type, flags, data) < 0) {
+        detail("mount %s on %s", src ? src : type ? type : "(none)", target);
+        return -errno;
+    }
+    return 0;
+}
+
+int op_open_root(struct cur *c)
+{
+    const char *path = cur_str(c);
+    int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        detail("open rootfs %s", path);
+        return -errno;
+    }
+    g.root_fd = fd;
+    return 0;
+}
+
+int op_mount_in_root(struct cur *c)
+{
+    const char *src = cur_str_or_null(c), *dest = cur_str(c), *type = cur_str_or_null(c);
+    unsigned long flags = (unsigned long)cur_int(c);
+    const char *data = cur_str_or_null(c);
+    int mkkind = (int)cur_int(c);
+    unsigned long re = (unsigned long)cur_int(c), prop = (unsigned long)cur_int(c);
+    uint64_t attr_set = (uint64_t)cur_int(c), attr_clr = (uint64_t)cur_int(c);
+    const char *fallback = cur_str_or_null(c);
+    if (c->bad)
+        return -EBADMSG;
+
+    char target[64];
+    int fd = resolve_in_root(dest, 0, mkkind);
+    if (fd < 0) {
+        detail("mount destination %s", dest);
+        return fd;
+    }
+    proc_fd_path(target, sizeof target, fd);
+    int r = mount(src, target, type, flags, data) < 0 ? -errno : 0;
+    if (r == -EPERM && fallback) /* e.g. sysfs in a user namespace without its own netns */
+        r = mount(fallback, target, NULL, MS_BIND | MS_REC, NULL) < 0 ? -errno : 0;
+    close(fd);
+    if (r < 0) {
+        detail("mount %s on %s", src ? src : type ? type : "(none)", dest);
+        return r;
+    }
+    if (!re && !prop && !attr_set && !attr_clr)
+        return 0;
+    /* re-resolve: the fd above points below the new mount, not at it */
+    if ((fd = resolve_in_root(dest, 0, MK_NONE)) < 0) {
+        detail("reopen mount %s", dest);
+        return fd;
+    }
+    proc_fd_path(target, sizeof target, fd);
+    if (re && (r = remount(target, re)) < 0)
+        detail("remount %s", dest);
+    if (!r && prop && mount(NULL, target, NULL, prop, NULL) < 0) {
+        r = -errno;
+        detail("set propagation of %s", dest);
+    }
+    if (!r && (attr_set || attr_clr)) {
+        struct mount_attr a = {.attr_set = attr_set, .attr_clr = attr_clr};
+        if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0) {
+            r = -errno;
+            detail("mount_setattr %s", dest);
+        }
+    }
+    close(fd);
+    return r;
+}
+
+static int open_parent_in_root(const char *path, char *buf, size_t cap, const char **name)
+{
+    int r = split_parent(path, buf, cap, name);
+    if (r < 0)
+        return r;
+    if (!**name)
+        return -EINVAL;
+    return resolve_in_root(buf, O_DIRECTORY, MK_DIR);
+}
+
+int op_mknod_in_root(struct cur *c)
+{
+    const char *dest = cur_str(c);
+    mode_t mode = (mode_t)cur_int(c);
+    unsigned maj = (unsigned)cur_int(c), min = (unsigned)cur_int(c);
+    uid_t uid = (uid_t)cur_int(c);
+    gid_t gid = (gid_t)cur_int(c);
+    char parent[PATH_MAX];
+    const char *name;
+    int pfd = open_parent_in_root(dest, parent, sizeof parent, &name);
+    if (pfd < 0) {
+        detail("device %s", dest);
+        return pfd;
+    }
+    int r = 0;
+    if (mknodat(pfd, name, mode, makedev(maj, min)) < 0 && errno != EEXIST) {
+        r = -errno;
+        detail("mknod %s", dest);
+    } else if (fchownat(pfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
+        r = -errno;
+        detail("chown %s", dest);
+    }
+    close(pfd);
+    return r;
+}
+
+int op_mkdir_in_root(struct cur *c)
+{
+    const char *path = cur_str(c);
+    int fd = resolve_in_root(path, O_DIRECTORY, MK_DIR);
+    if (fd < 0) {
+        detail("create directory %s", path);
+        return fd;
+    }
+    close(fd);
+    return 0;
+}
+
+int op_symlink_in_root(struct cur *c)
+{
+    const char *target = cur_str(c), *link = cur_str(c);
+    char parent[PATH_MAX];
+    const char *name;
+    int pfd = open_parent_in_root(link, parent, sizeof parent, &name);
+    if (pfd < 0) {
+        detail("symlink %s", link);
+        return pfd;
+    }
+    int r = symlinkat(target, pfd, name) < 0 && errno != EEXIST ? -errno : 0;
+    if (r < 0)
+        detail("symlink %s -> %s", link, target);
+    close(pfd);
+    return r;
+}
+
+/* pivot_root(".", ".") as runc does it: no directory for the old root is needed in the rootfs. */
+int op_pivot_root(struct cur *c)
+{
+    (void)c;
+    int old = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), r = 0;
+    if (old < 0)
+        return -errno;
+    if (fchdir(g.root_fd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0) {
+        r = -errno;
+        detail("pivot_root");
+    } else if (fchdir(old) < 0 || mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 ||
+               umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
+        r = -errno;
+        detail("detach the old root");
+    }
+    close(old);
+    if (r < 0)
+        return r;
+    close(g.root_fd);
+    g.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return g.root_fd < 0 ? -errno : 0;
+}
+
+/* --no-pivot: move the rootfs mount over / and chroot into it. */
+int op_move_root(struct cur *c)
+{
+    (void)c;
+    if (fchdir(g.root_fd) < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 ||
+        chdir("/") < 0) {
+        detail("move the rootfs to / (--no-pivot)");
+        return -errno;
+    }
+    close(g.root_fd);
+    g.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return g.root_fd < 0 ? -errno : 0;
+}
+
+/* maskedPaths: /dev/null over files, an empty read-only tmpfs over directories. */
+int op_mask_path(struct cur *c)
+{
+    const char *path = cur_str(c);
+    if (mount("/dev/null", path, NULL, MS_BIND, NULL) == 0 || errno == ENOENT)
+        return 0;
+    if (errno == ENOTDIR && mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL) == 0)
+        return 0;
+    detail("mask %s", path);
+    return -errno;
+}
+
+/* readonlyPaths: a read-only bind of the path over itself. */
+int op_readonly_path(struct cur *c)
+{
+    const char *path = cur_str(c);
+    if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        detail("bind %s read-only", path);
+        return -errno;
+    }
+    int r = remount(path, MS_BIND | MS_RDONLY | MS_REC);
+    if (r < 0)
+        detail("remount %s read-only", path);
+    return r;
+}
+
+int op_remount_root_ro(struct cur *c)
+{
+    (void)c;
+    int r = remount("/", MS_BIND | MS_RDONLY);
+    if (r < 0)
+        detail("remount / read-only");
+    return r;
+}
+
+int op_write_file(struct cur *c)
+{
+    const char *path = cur_str(c), *content = cur_str(c);
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        detail("open %s", path);
+        return -errno;
+    }
+    int r = write_all(fd, content, strlen(content));
+    close(fd);
+    if (r < 0)
+        detail("write %s", path);
+    return r;
+}

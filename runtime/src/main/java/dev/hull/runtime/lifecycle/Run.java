@@ -1,0 +1,100 @@
+package dev.hull.runtime.lifecycle;
+
+import dev.hull.runtime.HullException;
+import dev.hull.runtime.exec.Executor;
+import dev.hull.runtime.exec.ExecutorFailure;
+import dev.hull.runtime.exec.Message;
+import dev.hull.runtime.state.ContainerRecord;
+import dev.hull.runtime.state.Status;
+import dev.hull.sys.LibC;
+import dev.hull.sys.SysException;
+import java.io.IOException;
+import sun.misc.Signal;
+
+/**
+ * {@code run}: create, start over the still-open control channel, and (unless detached) wait for
+ * the container and delete it, returning its exit status (128+N for signal N). The executor's
+ * parent process stays as the container's parent and passes the status on.
+ */
+public final class Run {
+    private Run() {}
+
+    public static int run(RuntimeContext ctx, Create.Options o, boolean detach, boolean keep) throws HullException {
+        Create.Created c = Create.create(ctx, o);
+        ContainerRecord r = c.record();
+        Executor ex = c.executor();
+        try {
+            ex.send(Message.START, OciState.bytes(r, Status.CREATED));
+            Message m = ex.next(); // end of channel: the container exec'd its program
+            if (m != null && m.type() == Message.ERROR) {
+                throw ExecutorFailure.of(m, ex.program());
+            }
+        } catch (ExecutorFailure f) {
+            failed(ctx, r, ex);
+            throw new HullException(f.getMessage());
+        } catch (IOException e) {
+            failed(ctx, r, ex);
+            throw new HullException("run: " + e.getMessage());
+        }
+        ex.close();
+        Start.poststart(ctx, r);
+        if (detach) {
+            return 0;
+        }
+        forwardSignals(ex.process());
+        int status;
+        try {
+            status = ex.process().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = 130;
+        }
+        if (!keep) {
+            Teardown.killAll(r, true); // what the container left behind in its cgroup
+            Teardown.destroy(ctx, r);
+        }
+        return status;
+    }
+
+    private static void failed(RuntimeContext ctx, ContainerRecord r, Executor ex) {
+        ex.close();
+        Teardown.killAll(r, true);
+        try {
+            ex.process().waitFor();
+            Teardown.destroy(ctx, r);
+        } catch (HullException e) {
+            ctx.log().warn(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Signals sent to the runtime go to the executor's parent, which passes them to the container.
+     * SIGINT and SIGQUIT from a terminal reach that parent directly (same process group), so the
+     * runtime only has to survive them.
+     */
+    private static void forwardSignals(Process parent) {
+        long pid = parent.pid();
+        for (String name : new String[] {"INT", "QUIT"}) {
+            try {
+                Signal.handle(new Signal(name), sig -> { });
+            } catch (IllegalArgumentException e) {
+                // reserved by the JVM here: nothing to do
+            }
+        }
+        for (String name : new String[] {"TERM", "HUP", "USR1", "USR2"}) {
+            try {
+                Signal.handle(new Signal(name), sig -> {
+                    try {
+                        LibC.kill(pid, sig.getNumber());
+                    } catch (SysException e) {
+                        // the parent has just exited: nothing left to signal
+                    }
+                });
+            } catch (IllegalArgumentException e) {
+                // reserved by the JVM here
+            }
+        }
+    }
+}

@@ -1,0 +1,536 @@
+package dev.hull.runtime.program;
+
+import static dev.hull.runtime.program.LinuxConstants.*;
+
+import dev.hull.runtime.rootfs.Passwd;
+import dev.hull.spec.Capabilities;
+import dev.hull.spec.Hooks.Hook;
+import dev.hull.spec.Linux;
+import dev.hull.spec.Linux.Namespace;
+import dev.hull.spec.Mount;
+import dev.hull.spec.Process;
+import dev.hull.spec.Rlimits;
+import dev.hull.spec.Spec;
+import dev.hull.spec.SpecException;
+import dev.hull.sys.KernelFiles;
+import dev.hull.sys.MountInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Turns a validated OCI config into the executor's setup program. Every decision about the
+ * container is made here; the executor only carries the steps out (DESIGN.md). The order of the
+ * steps follows runc's init where the spec leaves room.
+ */
+public final class ProgramCompiler {
+
+    /** Everything the compiler needs. {@code cgroupDirs}: hierarchy key -> host directory. */
+    public record Input(Spec spec, String id, Path bundle, Path rootfs, Path stateDir,
+                        LaunchMode mode, String consoleSocket, boolean noPivot, boolean noNewKeyring,
+                        int preserveFds, Map<String, Path> cgroupDirs, boolean cgroupV2Host,
+                        HostFacts host, Consumer<String> warn) {}
+
+    /** The name of the start socket in the state directory. */
+    public static final String START_SOCKET = "exec.sock";
+
+    private final Input in;
+    private final Spec spec;
+    private final Process proc;
+    private final Linux linux;
+    private final SetupProgram p = new SetupProgram();
+    private final boolean newUserNs, anyUserNs, newCgroupNs;
+
+    private ProgramCompiler(Input in) {
+        this.in = in;
+        this.spec = in.spec();
+        this.proc = spec.process();
+        this.linux = spec.linux();
+        Namespace user = linux.namespace("user");
+        this.newUserNs = user != null && empty(user.path());
+        this.anyUserNs = user != null;
+        Namespace cg = linux.namespace("cgroup");
+        this.newCgroupNs = cg != null && empty(cg.path());
+    }
+
+    public static SetupProgram compile(Input in) throws SpecException {
+        return new ProgramCompiler(in).build();
+    }
+
+    private static boolean empty(String s) {
+        return s == null || s.isEmpty();
+    }
+
+    private SetupProgram build() throws SpecException {
+        parentPhase();
+        childSetup();
+        rootfs();
+        hooksBeforePivot();
+        if (in.mode() == LaunchMode.CREATE) {
+            p.add(Op.LISTEN_START, "listen on the start socket")
+                    .s(in.stateDir().toString()).s(START_SOCKET).done();
+        }
+        if (in.noPivot()) {
+            p.add(Op.MOVE_ROOT, "move the rootfs to / and chroot (--no-pivot)").done();
+        } else {
+            p.add(Op.PIVOT_ROOT, "pivot_root into " + in.rootfs()).done();
+        }
+        if (proc.terminal()) {
+            Process.ConsoleSize size = proc.consoleSize();
+            p.add(Op.CONSOLE, "set up the terminal").i(proc.user().uid()).i(proc.user().gid())
+                    .i(size == null ? 0 : size.height()).i(size == null ? 0 : size.width())
+                    .i(needsDevSetup() ? 1 : 0).done();
+        }
+        for (Map.Entry<String, String> e : linux.sysctl().entrySet()) {
+            String file = "/proc/sys/" + e.getKey().replace('.', '/');
+            p.add(Op.WRITE_FILE, "linux.sysctl " + e.getKey() + "=" + e.getValue())
+                    .s(file).s(e.getValue()).done();
+        }
+        for (String path : linux.readonlyPaths()) {
+            p.add(Op.READONLY_PATH, "linux.readonlyPaths " + path).s(path).done();
+        }
+        for (String path : linux.maskedPaths()) {
+            p.add(Op.MASK_PATH, "linux.maskedPaths " + path).s(path).done();
+        }
+        if (spec.root().readonly()) {
+            p.add(Op.REMOUNT_ROOT_RO, "remount the rootfs read-only (root.readonly)").done();
+        }
+        processIdentity();
+        finish();
+        return p;
+    }
+
+    // ---- parent phase: runs in the runtime's namespaces ----
+
+    private void parentPhase() throws SpecException {
+        p.add(Op.GRAB_FDS, "take the runtime's stdin and stdout").i(0).i(2).done();
+        if (in.preserveFds() > 0) {
+            p.add(Op.GRAB_FDS, "take --preserve-fds " + in.preserveFds()).i(3).i(in.preserveFds()).done();
+        }
+        if (proc.terminal() && in.consoleSocket() != null) {
+            p.add(Op.CONNECT_SOCKET, "connect to --console-socket " + in.consoleSocket())
+                    .s(in.consoleSocket()).done();
+        }
+        List<Long> types = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        long cloneFlags = 0;
+        boolean newTime = false;
+        for (Namespace ns : linux.namespaces()) {
+            long flag = cloneFlag(ns.type());
+            if (!empty(ns.path())) {
+                if (!ns.type().equals("mount")) { // mount last: it changes what later paths mean
+                    types.add(flag);
+                    paths.add(ns.path());
+                }
+            } else if (flag == CLONE_NEWTIME) {
+                newTime = true;
+            } else if (flag != CLONE_NEWCGROUP) { // after the cgroup is joined, in the child
+                cloneFlags |= flag;
+            }
+        }
+        Namespace mnt = linux.namespace("mount");
+        if (mnt != null && !empty(mnt.path())) {
+            types.add(CLONE_NEWNS);
+            paths.add(mnt.path());
+        }
+        if (!types.isEmpty()) {
+            long[] t = types.stream().mapToLong(Long::longValue).toArray();
+            p.add(Op.JOIN_NS, "join namespaces " + paths).n(t).v(paths).done();
+        }
+        if (newTime) {
+            Linux.TimeOffset mono = linux.timeOffsets().get("monotonic");
+            Linux.TimeOffset boot = linux.timeOffsets().get("boottime");
+            boolean has = mono != null || boot != null;
+            p.add(Op.UNSHARE_TIME, "create the time namespace (linux.timeOffsets)").i(has ? 1 : 0)
+                    .i(mono == null ? 0 : mono.secs()).i(mono == null ? 0 : mono.nanosecs())
+                    .i(boot == null ? 0 : boot.secs()).i(boot == null ? 0 : boot.nanosecs()).done();
+        }
+        p.add(Op.CLONE, "clone the container process (flags " + Long.toHexString(cloneFlags) + ")")
+                .i(cloneFlags).i(in.mode().parentMode).done();
+    }
+
+    // ---- child: before the rootfs ----
+
+    private void childSetup() {
+        p.add(Op.WAIT_GO, "wait for id maps and cgroups").done();
+        p.add(Op.SETSID, "start a new session").done();
+        if (anyUserNs) {
+            p.add(Op.BECOME_ROOT, "become root in the user namespace").done();
+        }
+        if (newCgroupNs) {
+            p.add(Op.UNSHARE, "create the cgroup namespace").i(CLONE_NEWCGROUP).done();
+        }
+        p.add(Op.UMASK, "umask 0 while creating files").i(0).done();
+        if (!in.noNewKeyring()) {
+            p.add(Op.JOIN_KEYRING, "join a new session keyring").s("_ses." + in.id()).done();
+        }
+        if (!empty(spec.hostname())) {
+            p.add(Op.SETHOSTNAME, "set hostname " + spec.hostname()).s(spec.hostname()).done();
+        }
+        if (!empty(spec.domainname())) {
+            p.add(Op.SETDOMAINNAME, "set domainname " + spec.domainname()).s(spec.domainname()).done();
+        }
+    }
+
+    // ---- rootfs and mounts ----
+
+    private void rootfs() throws SpecException {
+        String prop = empty(linux.rootfsPropagation()) ? "rslave" : linux.rootfsPropagation();
+        long propFlags = MountOptions.parse(List.of(prop)).propagation();
+        p.add(Op.MOUNT, "make / " + prop + " (linux.rootfsPropagation)")
+                .s("").s("/").s("").i(propFlags | MS_REC).s("").done();
+        if ((propFlags & MS_SHARED) != 0) {
+            // pivot_root refuses a shared parent mount: make the mount holding the rootfs private
+            try {
+                MountInfo parent = MountInfo.containing(MountInfo.self(), in.rootfs().getParent().toString());
+                if (parent != null) {
+                    p.add(Op.MOUNT, "make " + parent.mountPoint() + " private for pivot_root")
+                            .s("").s(parent.mountPoint()).s("").i(MS_PRIVATE).s("").done();
+                }
+            } catch (IOException e) {
+                throw new SpecException("linux.rootfsPropagation: cannot read mountinfo: " + e.getMessage());
+            }
+        }
+        String root = in.rootfs().toString();
+        p.add(Op.MOUNT, "bind the rootfs " + root + " onto itself").s(root).s(root).s("")
+                .i(MS_BIND | MS_REC).s("").done();
+        p.add(Op.OPEN_ROOT, "open the rootfs " + root).s(root).done();
+        int i = 0;
+        for (Mount m : spec.mounts()) {
+            mount(m, "mounts[" + i++ + "]");
+        }
+        if (proc.cwd() != null && !proc.cwd().equals("/")) {
+            p.add(Op.MKDIR_IN_ROOT, "create process.cwd " + proc.cwd()).s(proc.cwd()).done();
+        }
+        devices();
+    }
+
+    private void mount(Mount m, String field) throws SpecException {
+        MountOptions o = MountOptions.parse(m.options());
+        String type = empty(m.type()) ? "" : m.type();
+        if (o.tmpcopyup()) {
+            in.warn().accept(field + ": the tmpcopyup option is not supported yet; mounting without it");
+        }
+        if (type.equals("cgroup") || type.equals("cgroup2")) {
+            cgroupMount(m, o, type, field);
+            return;
+        }
+        boolean bind = o.bind() || type.equals("bind");
+        String src = m.source() == null ? "" : m.source();
+        int mkkind = 1; // directory
+        String desc = "mount " + (bind ? src : type) + " on " + m.destination() + " (" + field + ")";
+        if (bind) {
+            Path s = Path.of(src);
+            if (!s.isAbsolute()) {
+                s = in.bundle().resolve(s);
+                src = s.toString();
+            }
+            if (!Files.exists(s)) {
+                throw new SpecException(field + ".source: " + src + " does not exist");
+            }
+            mkkind = Files.isDirectory(s) ? 1 : 2;
+            long flags = o.flags() | MS_BIND;
+            // the first mount(2) of a bind ignores every flag but MS_REC: the rest is a remount
+            long remountFlags = (flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) != 0
+                    ? (flags & ~MS_REC) | MS_REMOUNT | MS_BIND : 0;
+            p.add(Op.MOUNT_IN_ROOT, desc).s(src).s(m.destination()).s("")
+                    .i(flags & (MS_BIND | MS_REC)).s("").i(mkkind).i(remountFlags & ~MS_REMOUNT)
+                    .i(o.propagation()).i(o.attrSet()).i(o.attrClr()).s("").done();
+            return;
+        }
+        String fallback = "";
+        if (type.equals("sysfs") && newUserNs && !newNetNs()) {
+            fallback = "/sys"; // sysfs needs CAP_SYS_ADMIN over the netns: bind the host's instead
+        }
+        p.add(Op.MOUNT_IN_ROOT, desc).s(src.isEmpty() ? type : src).s(m.destination()).s(type)
+                .i(o.flags()).s(o.data()).i(mkkind).i(0).i(o.propagation()).i(o.attrSet())
+                .i(o.attrClr()).s(fallback).done();
+    }
+
+    private boolean newNetNs() {
+        Namespace n = linux.namespace("network");
+        return n != null && empty(n.path());
+    }
+
+    /**
+     * "cgroup" on a v1 or hybrid host: a tmpfs with one directory per hierarchy, each either a
+     * fresh cgroup mount (with a cgroup namespace the kernel shows the container's cgroup as the
+     * root) or a bind of the container's own cgroup directory, as runc lays it out.
+     * "cgroup2", or either type on a v2 host: the unified hierarchy the same way.
+     */
+    private void cgroupMount(Mount m, MountOptions o, String type, String field) {
+        long flags = o.flags() | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+        String dest = m.destination();
+        boolean unified = type.equals("cgroup2") || in.cgroupV2Host();
+        if (unified) {
+            Path dir = in.cgroupDirs().get("");
+            if (newCgroupNs || dir == null) {
+                p.add(Op.MOUNT_IN_ROOT, "mount cgroup2 on " + dest + " (" + field + ")").s("cgroup2")
+                        .s(dest).s("cgroup2").i(flags).s(o.data()).i(1).i(0).i(o.propagation())
+                        .i(0).i(0).s("").done();
+            } else {
+                bindCgroupDir(dir, dest, flags, o, field);
+            }
+            return;
+        }
+        p.add(Op.MOUNT_IN_ROOT, "mount a tmpfs for the cgroup hierarchies on " + dest + " (" + field + ")")
+                .s("tmpfs").s(dest).s("tmpfs").i(MS_NOSUID | MS_NODEV | MS_NOEXEC).s("mode=755")
+                .i(1).i(0).i(0).i(0).i(0).s("").done();
+        for (Map.Entry<String, Path> e : in.cgroupDirs().entrySet()) {
+            String key = e.getKey();
+            if (key.isEmpty()) {
+                continue; // the unified tree of a hybrid host is not shown, as with runc
+            }
+            String name = key.startsWith("name=") ? key.substring(5) : key;
+            String sub = dest + "/" + name;
+            if (newCgroupNs) {
+                String data = key.startsWith("name=") ? "none," + key : key;
+                p.add(Op.MOUNT_IN_ROOT, "mount cgroup " + key + " on " + sub).s("cgroup").s(sub)
+                        .s("cgroup").i(flags).s(data).i(1).i(0).i(0).i(0).i(0).s("").done();
+            } else {
+                bindCgroupDir(e.getValue(), sub, flags, o, field);
+            }
+            if (name.contains(",")) { // "cpu,cpuacct": also reachable as "cpu" and "cpuacct"
+                for (String ctrl : name.split(",")) {
+                    p.add(Op.SYMLINK_IN_ROOT, "link " + dest + "/" + ctrl).s(name)
+                            .s(dest + "/" + ctrl).done();
+                }
+            }
+        }
+    }
+
+    private void bindCgroupDir(Path dir, String dest, long flags, MountOptions o, String field) {
+        p.add(Op.MOUNT_IN_ROOT, "bind cgroup " + dir + " on " + dest + " (" + field + ")")
+                .s(dir.toString()).s(dest).s("").i(MS_BIND | MS_REC).s("").i(1)
+                .i(flags | MS_BIND).i(o.propagation()).i(0).i(0).s("").done();
+    }
+
+    /** runc creates the default nodes only when /dev is not a bind mount of the host's. */
+    private boolean needsDevSetup() {
+        for (Mount m : spec.mounts()) {
+            String d = m.destination().replaceAll("/+$", "");
+            if (d.equals("/dev") && (MountOptions.parse(m.options()).bind() || "bind".equals(m.type()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private record DefaultDevice(String path, int major, int minor) {}
+
+    private static final List<DefaultDevice> DEFAULT_DEVICES = List.of(
+            new DefaultDevice("/dev/null", 1, 3), new DefaultDevice("/dev/zero", 1, 5),
+            new DefaultDevice("/dev/full", 1, 7), new DefaultDevice("/dev/random", 1, 8),
+            new DefaultDevice("/dev/urandom", 1, 9), new DefaultDevice("/dev/tty", 5, 0));
+
+    private void devices() {
+        boolean setup = needsDevSetup();
+        if (setup) {
+            for (DefaultDevice d : DEFAULT_DEVICES) {
+                if (linuxDevice(d.path()) == null) {
+                    device(d.path(), S_IFCHR, 0666, d.major(), d.minor(), 0, 0, "default device");
+                }
+            }
+        }
+        int i = 0;
+        for (Linux.Device d : linux.devices()) {
+            int type = switch (d.type()) {
+                case "b" -> S_IFBLK;
+                case "p" -> S_IFIFO;
+                default -> S_IFCHR;
+            };
+            device(d.path(), type, d.fileMode() == null ? 0666 : d.fileMode(),
+                    d.major() == null ? 0 : d.major(), d.minor() == null ? 0 : d.minor(),
+                    d.uid() == null ? 0 : d.uid(), d.gid() == null ? 0 : d.gid(),
+                    "linux.devices[" + i++ + "]");
+        }
+        if (setup) {
+            symlink("/proc/self/fd", "/dev/fd");
+            symlink("/proc/self/fd/0", "/dev/stdin");
+            symlink("/proc/self/fd/1", "/dev/stdout");
+            symlink("/proc/self/fd/2", "/dev/stderr");
+            if (in.host().hasKcore()) {
+                symlink("/proc/kcore", "/dev/core");
+            }
+            symlink("pts/ptmx", "/dev/ptmx");
+        }
+    }
+
+    private Linux.Device linuxDevice(String path) {
+        for (Linux.Device d : linux.devices()) {
+            if (d.path().equals(path)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private void device(String path, int type, int mode, long major, long minor, long uid, long gid,
+                        String field) {
+        if (anyUserNs && type != S_IFIFO) {
+            // mknod is refused in a user namespace: bind the host's node, as runc does
+            p.add(Op.MOUNT_IN_ROOT, "bind device " + path + " (" + field + ")").s(path).s(path).s("")
+                    .i(MS_BIND).s("").i(2).i(0).i(0).i(0).i(0).s("").done();
+            return;
+        }
+        p.add(Op.MKNOD_IN_ROOT, "create device " + path + " (" + field + ")").s(path)
+                .i(type | (mode & 07777)).i(major).i(minor).i(uid).i(gid).done();
+    }
+
+    private void symlink(String target, String link) {
+        p.add(Op.SYMLINK_IN_ROOT, "link " + link + " -> " + target).s(target).s(link).done();
+    }
+
+    // ---- hooks inside the container's namespaces ----
+
+    private void hooksBeforePivot() {
+        var hooks = spec.hooks();
+        if (hooks.prestart().isEmpty() && hooks.createRuntime().isEmpty()
+                && hooks.createContainer().isEmpty()) {
+            return;
+        }
+        p.add(Op.SYNC_HOOKS, "run the prestart and createRuntime hooks").done();
+        hookSteps(hooks.createContainer(), "createContainer");
+    }
+
+    private void hookSteps(List<Hook> hooks, String kind) {
+        for (int k = 0; k < hooks.size(); k++) {
+            addHook(p, hooks.get(k), kind, k);
+        }
+    }
+
+    /** A HOOK step; also used for the runtime-namespace hooks the runtime runs through the executor. */
+    public static void addHook(SetupProgram prog, Hook h, String kind, int index) {
+        String name = kind + " hook #" + index;
+        prog.add(Op.HOOK, "run the " + name + " " + h.path()).s(h.path())
+                .v(h.args().isEmpty() ? List.of(h.path()) : h.args())
+                .v(h.env() == null ? List.of() : h.env())
+                .i(h.timeout() == null ? 0 : h.timeout()).s(name).done();
+    }
+
+    // ---- the process ----
+
+    private void processIdentity() throws SpecException {
+        for (Process.Rlimit r : proc.rlimits()) {
+            p.add(Op.RLIMIT, "set " + r.type()).i(Rlimits.rlimitNumber(r.type())).i(r.soft()).i(r.hard()).done();
+        }
+        if (linux.personality() != null) {
+            int persona = "LINUX32".equals(linux.personality().domain()) ? PER_LINUX32 : PER_LINUX;
+            p.add(Op.PERSONALITY, "set personality " + linux.personality().domain()).i(persona).done();
+        }
+        Process.Capabilities caps = proc.capabilities();
+        if (caps != null) {
+            p.add(Op.CAP_BOUNDING, "drop capabilities from the bounding set")
+                    .i(mask(caps.bounding(), "process.capabilities.bounding", false)).done();
+            p.add(Op.KEEPCAPS, "keep capabilities across the uid change").i(1).done();
+        }
+        if (setgroupsAllowed()) {
+            long[] gids = proc.user().additionalGids().stream().mapToLong(Long::longValue).toArray();
+            p.add(Op.SETGROUPS, "set additional groups " + proc.user().additionalGids()).n(gids).done();
+        }
+        p.add(Op.SETRESGID, "set gid " + proc.user().gid()).i(proc.user().gid()).done();
+        p.add(Op.SETRESUID, "set uid " + proc.user().uid()).i(proc.user().uid()).done();
+        if (caps != null) {
+            p.add(Op.KEEPCAPS, "stop keeping capabilities").i(0).done();
+            long eff = mask(caps.effective(), "process.capabilities.effective", true);
+            long perm = mask(caps.permitted(), "process.capabilities.permitted", true);
+            long inh = mask(caps.inheritable(), "process.capabilities.inheritable", true);
+            long amb = mask(caps.ambient(), "process.capabilities.ambient", false);
+            p.add(Op.CAPS, "set capabilities").i(eff).i(perm).i(inh).done();
+            // ambient capabilities that are not both permitted and inheritable are left out, as
+            // the kernel requires and runc does silently (its own default spec asks for some)
+            if (amb != 0) {
+                p.add(Op.AMBIENT, "raise ambient capabilities").i(amb & perm & inh).done();
+            }
+        }
+    }
+
+    /** Setting groups is refused in a joined user namespace whose setgroups file says "deny". */
+    private boolean setgroupsAllowed() {
+        Namespace user = linux.namespace("user");
+        if (user == null || empty(user.path())) {
+            return true;
+        }
+        Path ns = Path.of(user.path());
+        if (ns.getNameCount() == 4 && ns.startsWith("/proc")) { // /proc/<pid>/ns/user
+            try {
+                return !KernelFiles.read(Path.of("/proc", ns.getName(1).toString(), "setgroups"))
+                        .trim().equals("deny");
+            } catch (IOException e) {
+                return true;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The mask of a capability list. A capability outside this runtime's own bounding set cannot
+     * be granted: for the sets the process holds that is an error (capset would fail with EPERM
+     * and nothing more); for the bounding and ambient lists, a warning and the rest.
+     */
+    private long mask(List<String> names, String field, boolean strict) throws SpecException {
+        if (names == null) {
+            return 0;
+        }
+        long m = 0;
+        for (int k = 0; k < names.size(); k++) {
+            int n = Capabilities.number(names.get(k));
+            if (n < 0) {
+                throw new SpecException(field + "[" + k + "]: unknown capability \"" + names.get(k) + "\"");
+            }
+            if (n > in.host().capLastCap()) {
+                in.warn().accept(field + "[" + k + "]: " + names.get(k) + " is not known to this kernel; ignored");
+                continue;
+            }
+            if (!newUserNs && (in.host().boundingSet() & (1L << n)) == 0) {
+                String why = field + "[" + k + "]: " + names.get(k)
+                        + " is not in this runtime's bounding set (see CapBnd in /proc/self/status)";
+                if (strict) {
+                    throw new SpecException(why);
+                }
+                in.warn().accept(why + "; left out");
+                continue;
+            }
+            m |= 1L << n;
+        }
+        return m;
+    }
+
+    private void finish() {
+        p.add(Op.CHDIR, "change to process.cwd " + proc.cwd()).s(proc.cwd()).done();
+        if (proc.noNewPrivileges()) {
+            p.add(Op.NO_NEW_PRIVS, "set no_new_privs (process.noNewPrivileges)").done();
+        }
+        Long umask = proc.user().umask();
+        p.add(Op.UMASK, "set umask").i(umask == null ? 022 : umask).done();
+        String path = "";
+        for (String e : proc.env()) {
+            if (e.startsWith("PATH=")) {
+                path = e.substring(5);
+            }
+        }
+        p.add(Op.LOOKUP_EXEC, "find " + proc.args().get(0)).s(proc.args().get(0)).s(path).done();
+        p.add(Op.CLOSE_FDS, "close the runtime's file descriptors").i(3 + in.preserveFds()).done();
+        p.add(Op.CREATED, "report the container created").i(in.mode() == LaunchMode.CREATE ? 1 : 0).done();
+        p.add(Op.WAIT_START, "wait for start").done();
+        hookSteps(spec.hooks().startContainer(), "startContainer");
+        p.add(Op.EXEC, "exec " + proc.args().get(0)).v(proc.args()).v(environment())
+                .i(proc.terminal() ? 1 : 0).done();
+    }
+
+    /** process.env, plus HOME from the rootfs's /etc/passwd when unset (as runc does). */
+    private List<String> environment() {
+        for (String e : proc.env()) {
+            if (e.startsWith("HOME=")) {
+                return proc.env();
+            }
+        }
+        List<String> env = new ArrayList<>(proc.env());
+        env.add("HOME=" + Passwd.home(in.rootfs(), proc.user().uid()));
+        return env;
+    }
+}

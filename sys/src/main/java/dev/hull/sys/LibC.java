@@ -1,0 +1,51 @@
+package dev.hull.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * libc through FFM, one lazily created handle per function. Each downcall handle costs several
+ * milliseconds to create on a fresh JVM, so nothing here is touched on the container start path;
+ * the executor does that work (ARCHITECTURE.md, "Where syscalls happen").
+ */
+public final class LibC {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final long ERRNO_OFFSET = CAPTURE.byteOffset(
+            java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+
+    private LibC() {}
+
+    @SuppressWarnings("restricted")
+    private static MethodHandle handle(String name, FunctionDescriptor fd) {
+        MemorySegment sym = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(sym, fd, Linker.Option.captureCallState("errno"));
+    }
+
+    private static final class Kill {
+        static final MethodHandle H = handle("kill",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    /** kill(2). */
+    public static void kill(long pid, int signal) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            int r = (int) Kill.H.invokeExact(state, (int) pid, signal);
+            if (r < 0) {
+                throw new SysException("kill(" + pid + ", " + Signals.name(signal) + ")",
+                        state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET));
+            }
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}
