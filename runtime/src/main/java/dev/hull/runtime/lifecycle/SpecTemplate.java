@@ -31,7 +31,7 @@ public final class SpecTemplate {
         }
     }
 
-    static Map<String, Object> config(boolean rootless) {
+    public static Map<String, Object> config(boolean rootless) {
         List<String> caps = List.of("CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE");
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("ociVersion", OCI_VERSION);
