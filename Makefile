@@ -74,6 +74,7 @@ unit: jdk
 	$(MVN) -DskipITs test
 
 bench: build
+	@for p in crun hyperfine; do dpkg -s $$p >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$p; done
 	bench/run.sh
 
 clean:

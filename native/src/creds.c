@@ -127,3 +127,39 @@ int op_join_keyring(struct cur *c)
     }
     return 0;
 }
+
+/* process.ioPriority: ioprio_set(IOPRIO_WHO_PROCESS, self). */
+int op_ioprio(struct cur *c)
+{
+    int v = (int)cur_int(c);
+    if (syscall(SYS_ioprio_set, 1, 0, v) < 0) {
+        detail("ioprio_set(class %d, level %d)", v >> 13, v & 0x1fff);
+        return -errno;
+    }
+    return 0;
+}
+
+/* process.scheduler: sched_setattr(2) on ourselves (inherited by the program). */
+int op_sched(struct cur *c)
+{
+    struct {
+        uint32_t size, policy;
+        uint64_t flags;
+        int32_t nice;
+        uint32_t priority;
+        uint64_t runtime, deadline, period;
+    } a = {0};
+    a.size = sizeof a;
+    a.policy = (uint32_t)cur_int(c);
+    a.flags = (uint64_t)cur_int(c);
+    a.nice = (int32_t)cur_int(c);
+    a.priority = (uint32_t)cur_int(c);
+    a.runtime = (uint64_t)cur_int(c);
+    a.deadline = (uint64_t)cur_int(c);
+    a.period = (uint64_t)cur_int(c);
+    if (syscall(SYS_sched_setattr, 0, &a, 0) < 0) {
+        detail("sched_setattr(policy %u, priority %u, nice %d)", a.policy, a.priority, a.nice);
+        return -errno;
+    }
+    return 0;
+}

@@ -78,7 +78,9 @@
     X(47, SIGNAL)         /* I pid, I start time (0: don't check), I signal, I missing ok */      \
     X(48, CLOSE_FDS)      /* I first fd to close (or mark CLOEXEC) before exec */             \
     X(49, MKDIR_IN_ROOT)  /* S path: create the directory (and parents) inside the rootfs */   \
-    X(50, JOIN_KEYRING)   /* S name: a new session keyring for the container, as runc makes */
+    X(50, JOIN_KEYRING)   /* S name: a new session keyring for the container, as runc makes */ \
+    X(51, IOPRIO)         /* I ioprio value (class << 13 | level) */                             \
+    X(52, SCHED)          /* I policy, I flags, I nice, I priority, I runtime, I deadline, I period */
 
 enum hull_op {
 #define X(code, name) OP_##name = code,
@@ -207,6 +209,8 @@ int op_start_client(struct cur *c);
 int op_signal(struct cur *c);
 int op_close_fds(struct cur *c);
 int op_join_keyring(struct cur *c);
+int op_ioprio(struct cur *c);
+int op_sched(struct cur *c);
 
 /* helpers */
 int resolve_in_root(const char *path, int flags, int mkkind); /* fd or -errno */

@@ -117,6 +117,8 @@ static int run_step(const struct step *st)
         CASE(OP_SIGNAL, op_signal)
         CASE(OP_CLOSE_FDS, op_close_fds)
         CASE(OP_JOIN_KEYRING, op_join_keyring)
+        CASE(OP_IOPRIO, op_ioprio)
+        CASE(OP_SCHED, op_sched)
 #undef CASE
     default:
         r = simple_op(st->op, &c);

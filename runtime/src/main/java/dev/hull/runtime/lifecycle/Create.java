@@ -79,7 +79,7 @@ public final class Create {
                     o.preserveFds(), cgroup.dirs(), host.mode() == CgroupMode.V2, HostFacts.probe(),
                     ctx.log()::warn));
         } catch (SpecException e) {
-            throw new HullException(e.getMessage());
+            throw new HullException("config.json: " + e.getMessage());
         }
         if (ctx.log().debugging()) {
             for (int i = 0; i < program.steps().size(); i++) {

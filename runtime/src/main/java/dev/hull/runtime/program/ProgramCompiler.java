@@ -66,6 +66,7 @@ public final class ProgramCompiler {
     }
 
     private SetupProgram build() throws SpecException {
+        refuseWhatIsNotEnforced();
         parentPhase();
         childSetup();
         rootfs();
@@ -102,6 +103,30 @@ public final class ProgramCompiler {
         processIdentity();
         finish();
         return p;
+    }
+
+    /**
+     * A confinement the config asks for but this runtime cannot apply yet must stop the container:
+     * running it unconfined while the user believes otherwise would be worse than failing.
+     */
+    private void refuseWhatIsNotEnforced() throws SpecException {
+        if (linux.seccomp() != null) {
+            throw new SpecException("linux.seccomp: seccomp filters are not supported yet; "
+                    + "remove linux.seccomp to run without one");
+        }
+        if (!empty(proc.apparmorProfile())) {
+            throw new SpecException("process.apparmorProfile: " + (Files.isDirectory(Path.of("/sys/kernel/security/apparmor"))
+                    ? "AppArmor profiles are not supported yet" : "AppArmor is not enabled on this host"));
+        }
+        boolean selinux = Files.exists(Path.of("/sys/fs/selinux/enforce"));
+        if (!empty(proc.selinuxLabel())) {
+            throw new SpecException("process.selinuxLabel: " + (selinux
+                    ? "SELinux labels are not supported yet" : "SELinux is not enabled on this host"));
+        }
+        if (!empty(linux.mountLabel())) {
+            throw new SpecException("linux.mountLabel: " + (selinux
+                    ? "SELinux labels are not supported yet" : "SELinux is not enabled on this host"));
+        }
     }
 
     // ---- parent phase: runs in the runtime's namespaces ----
@@ -422,6 +447,7 @@ public final class ProgramCompiler {
             int persona = "LINUX32".equals(linux.personality().domain()) ? PER_LINUX32 : PER_LINUX;
             p.add(Op.PERSONALITY, "set personality " + linux.personality().domain()).i(persona).done();
         }
+        scheduling();
         Process.Capabilities caps = proc.capabilities();
         if (caps != null) {
             p.add(Op.CAP_BOUNDING, "drop capabilities from the bounding set")
@@ -446,6 +472,52 @@ public final class ProgramCompiler {
             if (amb != 0) {
                 p.add(Op.AMBIENT, "raise ambient capabilities").i(amb & perm & inh).done();
             }
+        }
+    }
+
+    /** process.ioPriority and process.scheduler, set while the process still has its capabilities. */
+    private void scheduling() throws SpecException {
+        Process.IoPriority io = proc.ioPriority();
+        if (io != null) {
+            int cls = switch (io.ioPriorityClass()) {
+                case "IOPRIO_CLASS_RT" -> 1;
+                case "IOPRIO_CLASS_BE" -> 2;
+                case "IOPRIO_CLASS_IDLE" -> 3;
+                default -> throw new SpecException("process.ioPriority.class: unknown class \""
+                        + io.ioPriorityClass() + "\"");
+            };
+            p.add(Op.IOPRIO, "set the I/O priority " + io.ioPriorityClass() + " " + io.priority())
+                    .i((long) cls << 13 | io.priority()).done();
+        }
+        Process.Scheduler s = proc.scheduler();
+        if (s != null) {
+            int policy = switch (s.policy()) {
+                case "SCHED_OTHER" -> 0;
+                case "SCHED_FIFO" -> 1;
+                case "SCHED_RR" -> 2;
+                case "SCHED_BATCH" -> 3;
+                case "SCHED_ISO" -> 4;
+                case "SCHED_IDLE" -> 5;
+                case "SCHED_DEADLINE" -> 6;
+                default -> throw new SpecException("process.scheduler.policy: unknown policy \"" + s.policy() + "\"");
+            };
+            long flags = 0;
+            for (String f : s.flags()) {
+                flags |= switch (f) {
+                    case "SCHED_FLAG_RESET_ON_FORK" -> 0x01;
+                    case "SCHED_FLAG_RECLAIM" -> 0x02;
+                    case "SCHED_FLAG_DL_OVERRUN" -> 0x04;
+                    case "SCHED_FLAG_KEEP_POLICY" -> 0x08;
+                    case "SCHED_FLAG_KEEP_PARAMS" -> 0x10;
+                    case "SCHED_FLAG_UTIL_CLAMP_MIN" -> 0x20;
+                    case "SCHED_FLAG_UTIL_CLAMP_MAX" -> 0x40;
+                    default -> throw new SpecException("process.scheduler.flags: unknown flag \"" + f + "\"");
+                };
+            }
+            p.add(Op.SCHED, "set the scheduler " + s.policy()).i(policy).i(flags)
+                    .i(s.nice() == null ? 0 : s.nice()).i(s.priority() == null ? 0 : s.priority())
+                    .i(s.runtime() == null ? 0 : s.runtime()).i(s.deadline() == null ? 0 : s.deadline())
+                    .i(s.period() == null ? 0 : s.period()).done();
         }
     }
 
