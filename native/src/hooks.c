@@ -78,20 +78,35 @@ int op_hook(struct cur *c)
     if (!env[0])
         env = environ;
 
+    /* A hook that exits without reading its stdin must not kill us with SIGPIPE: ignore it while
+     * we feed the hook, and give the hook (and later the container's program) the old action. */
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old_pipe;
+    sigaction(SIGPIPE, &ign, &old_pipe);
     int in[2], out[2];
-    if (pipe2(in, O_CLOEXEC) < 0)
+    if (pipe2(in, O_CLOEXEC) < 0) {
+        sigaction(SIGPIPE, &old_pipe, NULL);
         return -errno;
+    }
     if (pipe2(out, O_CLOEXEC) < 0) {
+        int e = errno;
         close(in[0]);
         close(in[1]);
-        return -errno;
+        sigaction(SIGPIPE, &old_pipe, NULL);
+        return -e;
     }
     pid_t pid = fork();
     if (pid < 0) {
+        int e = errno;
         detail("fork for %s", name);
-        return -errno;
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        sigaction(SIGPIPE, &old_pipe, NULL);
+        return -e;
     }
     if (pid == 0) {
+        sigaction(SIGPIPE, &old_pipe, NULL);
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(out[1], 2);
@@ -173,6 +188,7 @@ int op_hook(struct cur *c)
     }
     if (in[1] >= 0)
         close(in[1]);
+    sigaction(SIGPIPE, &old_pipe, NULL);
     while (out_len && (out_tail[out_len - 1] == '\n' || out_tail[out_len - 1] == ' '))
         out_tail[--out_len] = 0;
     if (timed_out) {
