@@ -127,9 +127,12 @@ int op_hook(struct cur *c)
     out_len = 0;
     out_tail[0] = 0;
     long long deadline = timeout > 0 ? now_ms() + timeout * 1000 : -1;
-    int timed_out = 0, exited = 0;
+    int timed_out = 0, exited = 0, orphaned = 0;
     while (!exited) {
-        struct pollfd p[3] = {{pidfd, POLLIN, 0}, {out[0], POLLIN, 0}, {in[1], POLLOUT, 0}};
+        /* the control channel (events 0: only POLLHUP/POLLERR) tells us if the runtime died: a
+         * hook must not outlive it (delete --force cannot know about the hook) */
+        struct pollfd p[4] = {{pidfd, POLLIN, 0}, {out[0], POLLIN, 0}, {in[1], POLLOUT, 0},
+                              {g.ctl_in, 0, 0}};
         int wait = -1;
         if (deadline >= 0) {
             long long ms = deadline - now_ms();
@@ -139,7 +142,7 @@ int op_hook(struct cur *c)
             }
             wait = ms > 1000000 ? 1000000 : (int)ms;
         }
-        int n = poll(p, 3, wait);
+        int n = poll(p, 4, wait);
         if (n < 0 && errno != EINTR)
             break;
         if (n <= 0)
@@ -169,8 +172,12 @@ int op_hook(struct cur *c)
         }
         if (p[0].revents || pidfd < 0)
             exited = 1;
+        else if (p[3].revents & (POLLHUP | POLLERR)) {
+            orphaned = 1;
+            break;
+        }
     }
-    if (timed_out)
+    if (timed_out || orphaned)
         kill(pid, SIGKILL);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -191,6 +198,10 @@ int op_hook(struct cur *c)
     sigaction(SIGPIPE, &old_pipe, NULL);
     while (out_len && (out_tail[out_len - 1] == '\n' || out_tail[out_len - 1] == ' '))
         out_tail[--out_len] = 0;
+    if (orphaned) {
+        detail("%s (%s) killed: the runtime went away", name, path);
+        return -HULL_EDETAIL;
+    }
     if (timed_out) {
         detail("%s (%s) did not finish within %llds", name, path, timeout);
         return -ETIMEDOUT;
