@@ -202,9 +202,9 @@ int op_hook(struct cur *c)
         detail("%s (%s) killed: the runtime went away", name, path);
         return -HULL_EDETAIL;
     }
-    if (timed_out) {
-        detail("%s (%s) did not finish within %llds", name, path, timeout);
-        return -ETIMEDOUT;
+    if (timed_out) { /* the detail says it all: ETIMEDOUT would read "Connection timed out" */
+        detail("%s (%s) did not finish within %llds and was killed", name, path, timeout);
+        return -HULL_EDETAIL;
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
