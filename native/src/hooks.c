@@ -78,20 +78,35 @@ int op_hook(struct cur *c)
     if (!env[0])
         env = environ;
 
+    /* A hook that exits without reading its stdin must not kill us with SIGPIPE: ignore it while
+     * we feed the hook, and give the hook (and later the container's program) the old action. */
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old_pipe;
+    sigaction(SIGPIPE, &ign, &old_pipe);
     int in[2], out[2];
-    if (pipe2(in, O_CLOEXEC) < 0)
+    if (pipe2(in, O_CLOEXEC) < 0) {
+        sigaction(SIGPIPE, &old_pipe, NULL);
         return -errno;
+    }
     if (pipe2(out, O_CLOEXEC) < 0) {
+        int e = errno;
         close(in[0]);
         close(in[1]);
-        return -errno;
+        sigaction(SIGPIPE, &old_pipe, NULL);
+        return -e;
     }
     pid_t pid = fork();
     if (pid < 0) {
+        int e = errno;
         detail("fork for %s", name);
-        return -errno;
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        sigaction(SIGPIPE, &old_pipe, NULL);
+        return -e;
     }
     if (pid == 0) {
+        sigaction(SIGPIPE, &old_pipe, NULL);
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(out[1], 2);
@@ -112,9 +127,12 @@ int op_hook(struct cur *c)
     out_len = 0;
     out_tail[0] = 0;
     long long deadline = timeout > 0 ? now_ms() + timeout * 1000 : -1;
-    int timed_out = 0, exited = 0;
+    int timed_out = 0, exited = 0, orphaned = 0;
     while (!exited) {
-        struct pollfd p[3] = {{pidfd, POLLIN, 0}, {out[0], POLLIN, 0}, {in[1], POLLOUT, 0}};
+        /* the control channel (events 0: only POLLHUP/POLLERR) tells us if the runtime died: a
+         * hook must not outlive it (delete --force cannot know about the hook) */
+        struct pollfd p[4] = {{pidfd, POLLIN, 0}, {out[0], POLLIN, 0}, {in[1], POLLOUT, 0},
+                              {g.ctl_in, 0, 0}};
         int wait = -1;
         if (deadline >= 0) {
             long long ms = deadline - now_ms();
@@ -124,7 +142,7 @@ int op_hook(struct cur *c)
             }
             wait = ms > 1000000 ? 1000000 : (int)ms;
         }
-        int n = poll(p, 3, wait);
+        int n = poll(p, 4, wait);
         if (n < 0 && errno != EINTR)
             break;
         if (n <= 0)
@@ -154,8 +172,12 @@ int op_hook(struct cur *c)
         }
         if (p[0].revents || pidfd < 0)
             exited = 1;
+        else if (p[3].revents & (POLLHUP | POLLERR)) {
+            orphaned = 1;
+            break;
+        }
     }
-    if (timed_out)
+    if (timed_out || orphaned)
         kill(pid, SIGKILL);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -173,11 +195,16 @@ int op_hook(struct cur *c)
     }
     if (in[1] >= 0)
         close(in[1]);
+    sigaction(SIGPIPE, &old_pipe, NULL);
     while (out_len && (out_tail[out_len - 1] == '\n' || out_tail[out_len - 1] == ' '))
         out_tail[--out_len] = 0;
-    if (timed_out) {
-        detail("%s (%s) did not finish within %llds", name, path, timeout);
-        return -ETIMEDOUT;
+    if (orphaned) {
+        detail("%s (%s) killed: the runtime went away", name, path);
+        return -HULL_EDETAIL;
+    }
+    if (timed_out) { /* the detail says it all: ETIMEDOUT would read "Connection timed out" */
+        detail("%s (%s) did not finish within %llds and was killed", name, path, timeout);
+        return -HULL_EDETAIL;
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;

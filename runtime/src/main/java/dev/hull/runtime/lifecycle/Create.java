@@ -178,7 +178,9 @@ public final class Create {
             SpecValidator.validate(spec);
             return spec;
         } catch (SpecException e) {
-            throw new HullException("config.json: " + e.getMessage());
+            // the parser's JSON syntax errors already begin with "config.json is not valid JSON"
+            String m = e.getMessage();
+            throw new HullException(m.startsWith("config.json ") ? m : "config.json: " + m);
         }
     }
 

@@ -67,7 +67,10 @@ public final class Log {
             m.put("time", time);
             line = Json.write(m) + "\n";
         } else {
-            line = "time=\"" + time + "\" level=" + level + " msg=\"" + msg.replace("\"", "\\\"") + "\"\n";
+            // quoted as logrus does, so that a message over several lines (a hook's output) stays
+            // one line of the log
+            line = "time=\"" + time + "\" level=" + level + " msg=\"" + msg.replace("\\", "\\\\")
+                    .replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + "\"\n";
         }
         try {
             Files.write(file, line.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
