@@ -70,12 +70,13 @@ int op_hook(struct cur *c)
     char *const *env = cur_strv(c);
     long long timeout = cur_int(c);
     const char *name = cur_str(c);
+    int inherit_env = (int)cur_int(c); /* hook.env absent: the runtime's; given (even empty): that */
     char *const def_args[] = {(char *)path, NULL};
     if (c->bad)
         return -EBADMSG;
     if (!args[0])
         args = def_args;
-    if (!env[0])
+    if (inherit_env)
         env = environ;
 
     /* A hook that exits without reading its stdin must not kill us with SIGPIPE: ignore it while

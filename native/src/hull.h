@@ -46,7 +46,7 @@
     X(15, MKNOD_IN_ROOT)  /* S dest, I mode, I major, I minor, I uid, I gid */                    \
     X(16, SYMLINK_IN_ROOT)/* S target, S linkpath */                                              \
     X(17, SYNC_HOOKS)     /* ask the runtime to run its hooks; receive the state for ours */      \
-    X(18, HOOK)           /* S path, V args, V env (empty: inherit), I timeout s, S name */       \
+    X(18, HOOK)           /* S path, V args, V env, I timeout s, S name, I inherit env */       \
     X(19, LISTEN_START)   /* S dir, S name: bind + listen the start socket */                     \
     X(20, PIVOT_ROOT)                                                                             \
     X(21, MOVE_ROOT)      /* --no-pivot: MS_MOVE + chroot */                                      \

@@ -70,7 +70,9 @@ public final class Create {
                     Files.isDirectory(Path.of("/run/systemd/system")));
             cgroup = Cgroup.of(host, path);
         } catch (IOException e) {
-            throw new HullException(e.getMessage());
+            // a cgroupsPath problem is a config.json field like any other
+            String msg = e.getMessage();
+            throw new HullException(msg != null && msg.startsWith("linux.") ? "config.json: " + msg : msg);
         }
         SetupProgram program;
         try {

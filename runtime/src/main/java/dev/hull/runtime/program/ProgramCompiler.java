@@ -434,7 +434,7 @@ public final class ProgramCompiler {
         prog.add(Op.HOOK, "run the " + name + " " + h.path()).s(h.path())
                 .v(h.args().isEmpty() ? List.of(h.path()) : h.args())
                 .v(h.env() == null ? List.of() : h.env())
-                .i(h.timeout() == null ? 0 : h.timeout()).s(name).done();
+                .i(h.timeout() == null ? 0 : h.timeout()).s(name).i(h.env() == null ? 1 : 0).done();
     }
 
     // ---- the process ----

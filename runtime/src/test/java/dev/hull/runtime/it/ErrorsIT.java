@@ -126,7 +126,7 @@ class ErrorsIT extends ContainerTest {
         b.mount("/x", "bind", dir.resolve("no-such-source").toString(), "rbind", "ro");
         int index = b.mounts().size() - 1;
         String id = newId();
-        refused(id, "hull-runtime: mounts[" + index + "].source: " + dir.resolve("no-such-source") + " does not exist",
+        refused(id, "hull-runtime: config.json: mounts[" + index + "].source: " + dir.resolve("no-such-source") + " does not exist",
                 "create", "--bundle", b.dir.toString(), id);
     }
 
@@ -135,7 +135,7 @@ class ErrorsIT extends ContainerTest {
         TestBundle b = bundle();
         b.set("linux.cgroupsPath", "a:b:c");
         String id = newId();
-        refused(id, "hull-runtime: linux.cgroupsPath: \"a:b:c\" is in systemd's slice:prefix:name form, "
+        refused(id, "hull-runtime: config.json: linux.cgroupsPath: \"a:b:c\" is in systemd's slice:prefix:name form, "
                 + "which needs --systemd-cgroup", "create", "--bundle", b.dir.toString(), id);
     }
 
@@ -194,7 +194,7 @@ class ErrorsIT extends ContainerTest {
         b.set("linux.cgroupsPath", "a:b:c");
         Path log = dir.resolve("log.json");
         String id = newId();
-        String msg = "linux.cgroupsPath: \"a:b:c\" is in systemd's slice:prefix:name form, which needs --systemd-cgroup";
+        String msg = "config.json: linux.cgroupsPath: \"a:b:c\" is in systemd's slice:prefix:name form, which needs --systemd-cgroup";
         Instant before = Instant.now();
         refused(id, "hull-runtime: " + msg, "--log", log.toString(), "--log-format", "json",
                 "create", "--bundle", b.dir.toString(), id);
@@ -210,7 +210,7 @@ class ErrorsIT extends ContainerTest {
         assertFalse(t.isBefore(before), t + " before " + before);
         Map<String, Object> second = (Map<String, Object>) Json.parse(lines.get(1));
         assertEquals("invalid container id \"x/y\": only letters, digits and _ + - . are allowed", second.get("msg"));
-        assertTrue(lines.get(0).startsWith("{\"level\":\"error\",\"msg\":\"linux.cgroupsPath: \\\"a:b:c\\\" is"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("{\"level\":\"error\",\"msg\":\"config.json: linux.cgroupsPath: \\\"a:b:c\\\" is"), lines.get(0));
     }
 
     @Test
@@ -219,7 +219,7 @@ class ErrorsIT extends ContainerTest {
         b.set("linux.cgroupsPath", "a:b:c");
         Path log = dir.resolve("log.txt");
         String id = newId();
-        refused(id, "hull-runtime: linux.cgroupsPath: \"a:b:c\" is in systemd's slice:prefix:name form, "
+        refused(id, "hull-runtime: config.json: linux.cgroupsPath: \"a:b:c\" is in systemd's slice:prefix:name form, "
                 + "which needs --systemd-cgroup", "--log", log.toString(), "create", "--bundle", b.dir.toString(), id);
         // a message over several lines (a hook's output) stays one line in the log
         b.set("linux.cgroupsPath", null);
@@ -231,7 +231,7 @@ class ErrorsIT extends ContainerTest {
         List<String> lines = Files.readAllLines(log);
         assertEquals(2, lines.size(), lines.toString());
         String time = "time=\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z\"";
-        assertTrue(lines.get(0).matches(time + " level=error msg=\"linux.cgroupsPath: \\\\\"a:b:c\\\\\" is in "
+        assertTrue(lines.get(0).matches(time + " level=error msg=\"config.json: linux.cgroupsPath: \\\\\"a:b:c\\\\\" is in "
                 + "systemd's slice:prefix:name form, which needs --systemd-cgroup\""), lines.get(0));
         assertTrue(lines.get(1).matches(time + " level=error msg=\"prestart hook #0 \\(/bin/sh\\) exited with status 2: "
                 + "no\\\\\\\\way\\\\nsecond\""), lines.get(1));

@@ -222,7 +222,9 @@ class HooksIT extends ContainerTest {
                         hook(script.toString(), null, null, null)),
                 "createRuntime", List.of(
                         hook("/bin/sh", List.of("sh", "-c", env + "/given"), List.of("FOO=bar", "PATH=/usr/bin:/bin"), null),
-                        hook("/bin/sh", List.of("sh", "-c", env + "/absent"), null, null))));
+                        hook("/bin/sh", List.of("sh", "-c", env + "/absent"), null, null),
+                        hook("/bin/sh", List.of("sh", "-c", "env | grep -v ^PWD= | wc -l > " + out.resolve("empty")),
+                                List.of(), null))));
         b.args("true");
         String id = newId();
         List<String> argv = new ArrayList<>(List.of(Host.HULL.toString(), "--root", state.toString(),
@@ -234,6 +236,8 @@ class HooksIT extends ContainerTest {
         assertEquals("FOO=bar HULL_IT_MARK=unset\n", Files.readString(out.resolve("given")), "env given: only it");
         assertEquals("FOO=unset HULL_IT_MARK=inherited\n", Files.readString(out.resolve("absent")),
                 "env absent: the runtime's environment");
+        assertEquals("0", Files.readString(out.resolve("empty")).trim(),
+                "env given empty: an empty environment (as runc), not the runtime's");
     }
 
     @Test
