@@ -32,10 +32,28 @@ public final class Cgroup {
     public static Cgroup of(CgroupHost host, String path) {
         Map<String, Path> dirs = new LinkedHashMap<>();
         for (Hierarchy h : host.hierarchies()) {
-            String rel = path.startsWith("/") ? path : join(host.ownCgroup(h), path);
+            String rel = path.startsWith("/") ? path : join(ownBelowMount(host, h), path);
             dirs.put(h.key(), h.mountPoint().resolve(rel.substring(1)).normalize());
         }
         return new Cgroup(host.mode(), dirs);
+    }
+
+    /**
+     * This process's cgroup relative to what is mounted. In a nested container a hierarchy may be
+     * mounted from a subtree (mountinfo's root, e.g. /docker/abc) while /proc/self/cgroup names
+     * the full path; runc strips the mount's root, else the path points below a cgroup that the
+     * mount does not show.
+     */
+    private static String ownBelowMount(CgroupHost host, Hierarchy h) {
+        String own = host.ownCgroup(h);
+        String root = h.mountRoot();
+        if (root == null || root.equals("/")) {
+            return own;
+        }
+        if (own.equals(root)) {
+            return "/";
+        }
+        return own.startsWith(root + "/") ? own.substring(root.length()) : own;
     }
 
     /** A cgroup known from a container's saved state. */
