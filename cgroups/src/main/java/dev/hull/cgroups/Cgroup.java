@@ -4,9 +4,12 @@ import dev.hull.sys.KernelFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,10 +35,28 @@ public final class Cgroup {
     public static Cgroup of(CgroupHost host, String path) {
         Map<String, Path> dirs = new LinkedHashMap<>();
         for (Hierarchy h : host.hierarchies()) {
-            String rel = path.startsWith("/") ? path : join(host.ownCgroup(h), path);
+            String rel = path.startsWith("/") ? path : join(ownBelowMount(host, h), path);
             dirs.put(h.key(), h.mountPoint().resolve(rel.substring(1)).normalize());
         }
         return new Cgroup(host.mode(), dirs);
+    }
+
+    /**
+     * This process's cgroup relative to what is mounted. In a nested container a hierarchy may be
+     * mounted from a subtree (mountinfo's root, e.g. /docker/abc) while /proc/self/cgroup names
+     * the full path; runc strips the mount's root, else the path points below a cgroup that the
+     * mount does not show.
+     */
+    private static String ownBelowMount(CgroupHost host, Hierarchy h) {
+        String own = host.ownCgroup(h);
+        String root = h.mountRoot();
+        if (root == null || root.equals("/")) {
+            return own;
+        }
+        if (own.equals(root)) {
+            return "/";
+        }
+        return own.startsWith(root + "/") ? own.substring(root.length()) : own;
     }
 
     /** A cgroup known from a container's saved state. */
@@ -237,6 +258,11 @@ public final class Cgroup {
     }
 
     private static void removeWithRetry(Path dir) throws CgroupException {
+        // cgroups the container made below its own (systemd, a nested engine) go first: a cgroup
+        // with children refuses rmdir with EBUSY, which no waiting cures (runc's RemovePath)
+        for (Path child : childDirs(dir)) {
+            removeWithRetry(child);
+        }
         long deadline = System.nanoTime() + 10_000_000_000L;
         int sleepMs = 1;
         for (;;) {
@@ -268,6 +294,22 @@ public final class Cgroup {
             }
             sleepMs = Math.min(sleepMs * 2, 50);
         }
+    }
+
+    private static List<Path> childDirs(Path dir) throws CgroupException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    out.add(p);
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            // nothing below it
+        } catch (IOException e) {
+            throw new CgroupException("remove cgroup " + dir + ": " + reason(e), e);
+        }
+        return out;
     }
 
     /** The kernel's reason ("No space left on device") without the JDK's path decorations. */

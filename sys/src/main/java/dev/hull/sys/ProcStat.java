@@ -32,8 +32,8 @@ public record ProcStat(long pid, char state, long ppid, long startTime) {
     /** Parses a stat line; the command name may itself contain spaces and parentheses. */
     public static ProcStat parse(String line, long pid) {
         int close = line.lastIndexOf(')');
-        if (close < 0) {
-            return null;
+        if (close < 0 || close + 2 > line.length()) {
+            return null; // also a line cut right after the command name: no fields to read
         }
         String[] f = line.substring(close + 2).trim().split(" ");
         // f[0] is field 3 (state), f[1] field 4 (ppid), f[19] field 22 (starttime)

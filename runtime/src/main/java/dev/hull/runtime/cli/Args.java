@@ -71,12 +71,21 @@ final class Args {
                 }
             } else if (value == null) {
                 value = "true";
-            } else if (!value.equals("true") && !value.equals("false")) {
-                throw new UsageException("invalid boolean value \"" + value + "\" for -" + name);
+            } else {
+                value = goBool(value, name);
             }
             values.put(f.names()[0], value);
         }
         return new Parsed(values, positional);
+    }
+
+    /** A boolean's value as Go's strconv.ParseBool reads it ("1", "t", "True"...), as "true"/"false". */
+    private static String goBool(String value, String name) throws UsageException {
+        return switch (value) {
+            case "1", "t", "T", "true", "TRUE", "True" -> "true";
+            case "0", "f", "F", "false", "FALSE", "False" -> "false";
+            default -> throw new UsageException("invalid boolean value \"" + value + "\" for -" + name);
+        };
     }
 
     private static Flag find(List<Flag> flags, String name) {

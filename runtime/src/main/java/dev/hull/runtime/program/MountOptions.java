@@ -18,10 +18,11 @@ public record MountOptions(long flags, long clearFlags, long propagation, long a
     }
 
     public static MountOptions parse(List<String> options) {
-        long set = 0, clear = 0, prop = 0, aset = 0, aclr = 0;
+        long allSet = 0, allClear = 0, prop = 0, allASet = 0, allAClr = 0;
         boolean copyup = false;
         List<String> data = new ArrayList<>();
         for (String o : options) {
+            long set = 0, clear = 0, aset = 0, aclr = 0; // what this one option does
             switch (o) {
                 case "acl" -> set |= MS_POSIXACL;
                 case "async" -> clear |= MS_SYNCHRONOUS;
@@ -87,7 +88,13 @@ public record MountOptions(long flags, long clearFlags, long propagation, long a
                 case "tmpcopyup" -> copyup = true;
                 default -> data.add(o);
             }
+            // in order, as runc applies them: a later option undoes an earlier opposite one
+            // ("rw", "ro" is read-only; "ro", "rw" is not)
+            allSet = (allSet & ~clear) | set;
+            allClear = (allClear & ~set) | clear;
+            allASet = (allASet & ~aclr) | aset;
+            allAClr = (allAClr & ~aset) | aclr;
         }
-        return new MountOptions(set & ~clear, clear, prop, aset, aclr, String.join(",", data), copyup);
+        return new MountOptions(allSet, allClear, prop, allASet, allAClr, String.join(",", data), copyup);
     }
 }

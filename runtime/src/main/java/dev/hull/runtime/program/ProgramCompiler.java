@@ -209,9 +209,11 @@ public final class ProgramCompiler {
         p.add(Op.MOUNT, "make / " + prop + " (linux.rootfsPropagation)")
                 .s("").s("/").s("").i(propFlags | MS_REC).s("").done();
         if ((propFlags & MS_SHARED) != 0) {
-            // pivot_root refuses a shared parent mount: make the mount holding the rootfs private
+            // pivot_root refuses a shared parent mount: make the mount holding the rootfs private.
+            // That is the rootfs's own mount when it is a mount point (an overlay prepared by an
+            // engine): the bind below sits on it. runc's rootfsParentMountPrivate starts there too.
             try {
-                MountInfo parent = MountInfo.containing(MountInfo.self(), in.rootfs().getParent().toString());
+                MountInfo parent = MountInfo.containing(MountInfo.self(), in.rootfs().toString());
                 if (parent != null) {
                     p.add(Op.MOUNT, "make " + parent.mountPoint() + " private for pivot_root")
                             .s("").s(parent.mountPoint()).s("").i(MS_PRIVATE).s("").done();
