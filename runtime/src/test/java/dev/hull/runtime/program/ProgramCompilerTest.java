@@ -902,11 +902,12 @@ class ProgramCompilerTest {
         List<Op> o = ops(p);
         int sync = o.indexOf(Op.SYNC_HOOKS);
         assertEquals(List.of(Op.SYNC_HOOKS, Op.HOOK, Op.HOOK, Op.LISTEN_START, Op.PIVOT_ROOT), o.subList(sync, sync + 5));
-        assertEquals(List.of("/bin/cc", List.of("cc", "-x"), List.of("A=1"), 5L, "createContainer hook #0"), at(p, sync + 1));
-        assertEquals(List.of("/bin/cc2", List.of("/bin/cc2"), List.of(), 0L, "createContainer hook #1"), at(p, sync + 2));
+        // the last field: 1 = hook.env absent, inherit the runtime's; 0 = exactly the given env
+        assertEquals(List.of("/bin/cc", List.of("cc", "-x"), List.of("A=1"), 5L, "createContainer hook #0", 0L), at(p, sync + 1));
+        assertEquals(List.of("/bin/cc2", List.of("/bin/cc2"), List.of(), 0L, "createContainer hook #1", 1L), at(p, sync + 2));
         int ws = o.indexOf(Op.WAIT_START);
         assertEquals(List.of(Op.WAIT_START, Op.HOOK, Op.EXEC), o.subList(ws, o.size()));
-        assertEquals(List.of("/bin/sc", List.of("sc"), List.of(), 0L, "startContainer hook #0"), at(p, ws + 1));
+        assertEquals(List.of("/bin/sc", List.of("sc"), List.of(), 0L, "startContainer hook #0", 1L), at(p, ws + 1));
         assertTrue(o.indexOf(Op.MKNOD_IN_ROOT) < sync && o.lastIndexOf(Op.SYMLINK_IN_ROOT) < sync);
     }
 
