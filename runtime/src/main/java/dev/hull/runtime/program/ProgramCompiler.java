@@ -70,10 +70,6 @@ public final class ProgramCompiler {
         childSetup();
         rootfs();
         hooksBeforePivot();
-        if (in.mode() == LaunchMode.CREATE) {
-            p.add(Op.LISTEN_START, "listen on the start socket")
-                    .s(in.stateDir().toString()).s(START_SOCKET).done();
-        }
         if (in.noPivot()) {
             p.add(Op.MOVE_ROOT, "move the rootfs to / and chroot (--no-pivot)").done();
         } else {
@@ -114,6 +110,14 @@ public final class ProgramCompiler {
         if (proc.terminal() && in.consoleSocket() != null) {
             p.add(Op.CONNECT_SOCKET, "connect to --console-socket " + in.consoleSocket())
                     .s(in.consoleSocket()).done();
+        }
+        if (in.mode() == LaunchMode.CREATE) {
+            // Bound here, as the runtime's root in its own namespaces: the state directory is
+            // 0700 root, which the container's root in a user namespace (another host uid) can
+            // neither search nor write, and a joined mount namespace may not even show it. The
+            // child inherits the listening socket through the clone.
+            p.add(Op.LISTEN_START, "listen on the start socket")
+                    .s(in.stateDir().toString()).s(START_SOCKET).done();
         }
         List<Long> types = new ArrayList<>();
         List<String> paths = new ArrayList<>();
