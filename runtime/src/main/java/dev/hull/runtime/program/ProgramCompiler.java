@@ -82,6 +82,7 @@ public final class ProgramCompiler {
                     .i(needsDevSetup() ? 1 : 0).done();
         }
         for (Map.Entry<String, String> e : linux.sysctl().entrySet()) {
+            checkNotHostNetNs(e.getKey());
             String file = "/proc/sys/" + e.getKey().replace('.', '/');
             p.add(Op.WRITE_FILE, "linux.sysctl " + e.getKey() + "=" + e.getValue())
                     .s(file).s(e.getValue()).done();
@@ -253,6 +254,25 @@ public final class ProgramCompiler {
         p.add(Op.MOUNT_IN_ROOT, desc).s(src.isEmpty() ? type : src).s(m.destination()).s(type)
                 .i(o.flags()).s(o.data()).i(mkkind).i(0).i(o.propagation()).i(o.attrSet())
                 .i(o.attrClr()).s(fallback).done();
+    }
+
+    /**
+     * The validator lets net.* sysctls through with any network namespace, but one joined by path
+     * may be the runtime's own: writing the sysctl would then change the host (runc refuses too).
+     */
+    private void checkNotHostNetNs(String key) throws SpecException {
+        Namespace net = linux.namespace("network");
+        if (net == null || empty(net.path()) || !key.replace('/', '.').startsWith("net.")) {
+            return;
+        }
+        try {
+            if (Files.isSameFile(Path.of(net.path()), Path.of("/proc/self/ns/net"))) {
+                throw new SpecException("linux.sysctl: \"" + key + "\" is not allowed in the host's network"
+                        + " namespace (linux.namespaces: network path " + net.path() + ")");
+            }
+        } catch (IOException e) {
+            // unreadable here: joining it fails later with the reason
+        }
     }
 
     private boolean newNetNs() {
