@@ -439,8 +439,11 @@ public final class ProgramCompiler {
     // ---- the process ----
 
     private void processIdentity() throws SpecException {
-        for (Process.Rlimit r : proc.rlimits()) {
-            p.add(Op.RLIMIT, "set " + r.type()).i(Rlimits.rlimitNumber(r.type())).i(r.soft()).i(r.hard()).done();
+        for (int k = 0; k < proc.rlimits().size(); k++) {
+            // raising a hard limit needs CAP_SYS_RESOURCE, which a runtime may lack: name the entry
+            Process.Rlimit r = proc.rlimits().get(k);
+            p.add(Op.RLIMIT, "set " + r.type() + " (process.rlimits[" + k + "])")
+                    .i(Rlimits.rlimitNumber(r.type())).i(r.soft()).i(r.hard()).done();
         }
         if (linux.personality() != null) {
             int persona = "LINUX32".equals(linux.personality().domain()) ? PER_LINUX32 : PER_LINUX;
