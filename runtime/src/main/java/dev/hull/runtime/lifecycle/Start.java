@@ -11,6 +11,7 @@ import dev.hull.runtime.state.ContainerRecord;
 import dev.hull.runtime.state.StateStore;
 import dev.hull.runtime.state.Status;
 import java.io.IOException;
+import java.nio.file.Files;
 
 /**
  * {@code start}: the executor connects to the created container's start socket and hands it the
@@ -37,6 +38,10 @@ public final class Start {
                     .b(OciState.bytes(r, Status.CREATED)).done();
             try (Executor ex = Executor.start(p)) {
                 ex.expect(Message.DONE, "starting the container");
+                // The container removes the socket before it execs, but in a user namespace it
+                // may not write the 0700 state directory: the started container must not stay
+                // "created"
+                Files.deleteIfExists(ctx.store().dir(id).resolve(ProgramCompiler.START_SOCKET));
             } catch (ExecutorFailure f) {
                 throw new HullException("start: " + f.getMessage());
             }

@@ -71,10 +71,6 @@ public final class ProgramCompiler {
         childSetup();
         rootfs();
         hooksBeforePivot();
-        if (in.mode() == LaunchMode.CREATE) {
-            p.add(Op.LISTEN_START, "listen on the start socket")
-                    .s(in.stateDir().toString()).s(START_SOCKET).done();
-        }
         if (in.noPivot()) {
             p.add(Op.MOVE_ROOT, "move the rootfs to / and chroot (--no-pivot)").done();
         } else {
@@ -87,6 +83,7 @@ public final class ProgramCompiler {
                     .i(needsDevSetup() ? 1 : 0).done();
         }
         for (Map.Entry<String, String> e : linux.sysctl().entrySet()) {
+            checkNotHostNetNs(e.getKey());
             String file = "/proc/sys/" + e.getKey().replace('.', '/');
             p.add(Op.WRITE_FILE, "linux.sysctl " + e.getKey() + "=" + e.getValue())
                     .s(file).s(e.getValue()).done();
@@ -139,6 +136,14 @@ public final class ProgramCompiler {
         if (proc.terminal() && in.consoleSocket() != null) {
             p.add(Op.CONNECT_SOCKET, "connect to --console-socket " + in.consoleSocket())
                     .s(in.consoleSocket()).done();
+        }
+        if (in.mode() == LaunchMode.CREATE) {
+            // Bound here, as the runtime's root in its own namespaces: the state directory is
+            // 0700 root, which the container's root in a user namespace (another host uid) can
+            // neither search nor write, and a joined mount namespace may not even show it. The
+            // child inherits the listening socket through the clone.
+            p.add(Op.LISTEN_START, "listen on the start socket")
+                    .s(in.stateDir().toString()).s(START_SOCKET).done();
         }
         List<Long> types = new ArrayList<>();
         List<String> paths = new ArrayList<>();
@@ -276,6 +281,25 @@ public final class ProgramCompiler {
         p.add(Op.MOUNT_IN_ROOT, desc).s(src.isEmpty() ? type : src).s(m.destination()).s(type)
                 .i(o.flags()).s(o.data()).i(mkkind).i(0).i(o.propagation()).i(o.attrSet())
                 .i(o.attrClr()).s(fallback).done();
+    }
+
+    /**
+     * The validator lets net.* sysctls through with any network namespace, but one joined by path
+     * may be the runtime's own: writing the sysctl would then change the host (runc refuses too).
+     */
+    private void checkNotHostNetNs(String key) throws SpecException {
+        Namespace net = linux.namespace("network");
+        if (net == null || empty(net.path()) || !key.replace('/', '.').startsWith("net.")) {
+            return;
+        }
+        try {
+            if (Files.isSameFile(Path.of(net.path()), Path.of("/proc/self/ns/net"))) {
+                throw new SpecException("linux.sysctl: \"" + key + "\" is not allowed in the host's network"
+                        + " namespace (linux.namespaces: network path " + net.path() + ")");
+            }
+        } catch (IOException e) {
+            // unreadable here: joining it fails later with the reason
+        }
     }
 
     private boolean newNetNs() {
@@ -442,8 +466,11 @@ public final class ProgramCompiler {
     // ---- the process ----
 
     private void processIdentity() throws SpecException {
-        for (Process.Rlimit r : proc.rlimits()) {
-            p.add(Op.RLIMIT, "set " + r.type()).i(Rlimits.rlimitNumber(r.type())).i(r.soft()).i(r.hard()).done();
+        for (int k = 0; k < proc.rlimits().size(); k++) {
+            // raising a hard limit needs CAP_SYS_RESOURCE, which a runtime may lack: name the entry
+            Process.Rlimit r = proc.rlimits().get(k);
+            p.add(Op.RLIMIT, "set " + r.type() + " (process.rlimits[" + k + "])")
+                    .i(Rlimits.rlimitNumber(r.type())).i(r.soft()).i(r.hard()).done();
         }
         if (linux.personality() != null) {
             int persona = "LINUX32".equals(linux.personality().domain()) ? PER_LINUX32 : PER_LINUX;
