@@ -258,8 +258,8 @@ class ProgramCompilerTest {
         in.consoleSocket = "/run/console.sock";
         SetupProgram p = in.compile();
         List<Op> want = new ArrayList<>(List.of(
-                // parent
-                Op.GRAB_FDS, Op.CONNECT_SOCKET, Op.CLONE,
+                // parent (the start socket is bound here, as the runtime's root: see ProgramCompiler)
+                Op.GRAB_FDS, Op.CONNECT_SOCKET, Op.LISTEN_START, Op.CLONE,
                 // child, before the rootfs
                 Op.WAIT_GO, Op.SETSID, Op.UMASK, Op.JOIN_KEYRING, Op.SETHOSTNAME,
                 Op.MOUNT, Op.MOUNT, Op.OPEN_ROOT));
@@ -273,7 +273,7 @@ class ProgramCompilerTest {
         for (int k = 0; k < 6; k++) {
             want.add(Op.SYMLINK_IN_ROOT);
         }
-        want.addAll(List.of(Op.LISTEN_START, Op.PIVOT_ROOT, Op.CONSOLE));
+        want.addAll(List.of(Op.PIVOT_ROOT, Op.CONSOLE));
         for (int k = 0; k < 5; k++) {
             want.add(Op.READONLY_PATH);
         }
@@ -288,29 +288,30 @@ class ProgramCompilerTest {
 
         assertEquals(List.of(0L, 2L), at(p, 0));
         assertEquals(List.of("/run/console.sock"), at(p, 1));
+        assertEquals(List.of(stateDir.toString(), "exec.sock"), at(p, 2));
         long flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS;
         assertEquals(0x6c020000L, flags);
-        assertEquals(List.of(flags, 0L), at(p, 2));
-        assertEquals("clone the container process (flags 6c020000)", p.describe(2));
+        assertEquals(List.of(flags, 0L), at(p, 3));
+        assertEquals("clone the container process (flags 6c020000)", p.describe(3));
 
-        assertEquals(List.of(0L), at(p, 5));
-        assertEquals(List.of("_ses.c1"), at(p, 6));
-        assertEquals(List.of("runc"), at(p, 7));
-        assertEquals(List.of("", "/", "", MS_SLAVE | MS_REC, ""), at(p, 8));
-        assertEquals(List.of(rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""), at(p, 9));
-        assertEquals(List.of(rootfs.toString()), at(p, 10));
+        assertEquals(List.of(0L), at(p, 6));
+        assertEquals(List.of("_ses.c1"), at(p, 7));
+        assertEquals(List.of("runc"), at(p, 8));
+        assertEquals(List.of("", "/", "", MS_SLAVE | MS_REC, ""), at(p, 9));
+        assertEquals(List.of(rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""), at(p, 10));
+        assertEquals(List.of(rootfs.toString()), at(p, 11));
 
-        assertEquals(mnt("proc", "/proc", "proc", 0, "", 1, 0, 0, 0, 0, ""), at(p, 11));
+        assertEquals(mnt("proc", "/proc", "proc", 0, "", 1, 0, 0, 0, 0, ""), at(p, 12));
         assertEquals(mnt("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", 1, 0, 0, 0,
-                0, ""), at(p, 12));
+                0, ""), at(p, 13));
         assertEquals(mnt("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-                "newinstance,ptmxmode=0666,mode=0620,gid=5", 1, 0, 0, 0, 0, ""), at(p, 13));
+                "newinstance,ptmxmode=0666,mode=0620,gid=5", 1, 0, 0, 0, 0, ""), at(p, 14));
         assertEquals(mnt("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=1777,size=65536k",
-                1, 0, 0, 0, 0, ""), at(p, 14));
+                1, 0, 0, 0, 0, ""), at(p, 15));
         assertEquals(mnt("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NOEXEC | MS_NODEV, "", 1, 0, 0, 0, 0,
-                ""), at(p, 15));
+                ""), at(p, 16));
         assertEquals(mnt("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RDONLY, "", 1, 0, 0, 0,
-                0, ""), at(p, 16));
+                0, ""), at(p, 17));
 
         List<String> nodes = new ArrayList<>();
         for (List<Object> f : all(p, Op.MKNOD_IN_ROOT)) {
@@ -372,7 +373,7 @@ class ProgramCompilerTest {
                 (long) LaunchMode.RUN_DETACHED.parentMode, (long) LaunchMode.RUN_FOREGROUND.parentMode,
                 (long) LaunchMode.RUN_FOREGROUND_TTY.parentMode));
         if (mode == LaunchMode.CREATE) {
-            assertEquals(p.indexOf(Op.PIVOT_ROOT) - 1, p.indexOf(Op.LISTEN_START));
+            assertTrue(p.indexOf(Op.LISTEN_START) < p.indexOf(Op.CLONE), "bound before the clone, by the parent");
         }
     }
 
@@ -901,7 +902,7 @@ class ProgramCompilerTest {
         SetupProgram p = compile(c);
         List<Op> o = ops(p);
         int sync = o.indexOf(Op.SYNC_HOOKS);
-        assertEquals(List.of(Op.SYNC_HOOKS, Op.HOOK, Op.HOOK, Op.LISTEN_START, Op.PIVOT_ROOT), o.subList(sync, sync + 5));
+        assertEquals(List.of(Op.SYNC_HOOKS, Op.HOOK, Op.HOOK, Op.PIVOT_ROOT), o.subList(sync, sync + 4));
         // the last field: 1 = hook.env absent, inherit the runtime's; 0 = exactly the given env
         assertEquals(List.of("/bin/cc", List.of("cc", "-x"), List.of("A=1"), 5L, "createContainer hook #0", 0L), at(p, sync + 1));
         assertEquals(List.of("/bin/cc2", List.of("/bin/cc2"), List.of(), 0L, "createContainer hook #1", 1L), at(p, sync + 2));
