@@ -322,10 +322,14 @@ public final class ProgramCompiler {
 
     private record DefaultDevice(String path, int major, int minor) {}
 
+    /**
+     * In runc's order (its AllowedDevices list): in a user namespace they are bind mounts, and
+     * the order shows in the container's mountinfo.
+     */
     private static final List<DefaultDevice> DEFAULT_DEVICES = List.of(
-            new DefaultDevice("/dev/null", 1, 3), new DefaultDevice("/dev/zero", 1, 5),
-            new DefaultDevice("/dev/full", 1, 7), new DefaultDevice("/dev/random", 1, 8),
-            new DefaultDevice("/dev/urandom", 1, 9), new DefaultDevice("/dev/tty", 5, 0));
+            new DefaultDevice("/dev/null", 1, 3), new DefaultDevice("/dev/random", 1, 8),
+            new DefaultDevice("/dev/full", 1, 7), new DefaultDevice("/dev/tty", 5, 0),
+            new DefaultDevice("/dev/zero", 1, 5), new DefaultDevice("/dev/urandom", 1, 9));
 
     private void devices() {
         boolean setup = needsDevSetup();
