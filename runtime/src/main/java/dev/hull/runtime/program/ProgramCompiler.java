@@ -289,7 +289,9 @@ public final class ProgramCompiler {
             String sub = dest + "/" + name;
             if (newCgroupNs) {
                 String data = key.startsWith("name=") ? "none," + key : key;
-                p.add(Op.MOUNT_IN_ROOT, "mount cgroup " + key + " on " + sub).s("cgroup").s(sub)
+                // runc names the source of its name=systemd mount "systemd" (seen in mountinfo)
+                String source = key.equals("name=systemd") ? "systemd" : "cgroup";
+                p.add(Op.MOUNT_IN_ROOT, "mount cgroup " + key + " on " + sub).s(source).s(sub)
                         .s("cgroup").i(flags).s(data).i(1).i(0).i(0).i(0).i(0).s("").done();
             } else {
                 bindCgroupDir(e.getValue(), sub, flags, o, field);
