@@ -128,8 +128,8 @@ public final class ProgramCompiler {
                 }
             } else if (flag == CLONE_NEWTIME) {
                 newTime = true;
-            } else if (flag != CLONE_NEWCGROUP) { // after the cgroup is joined, in the child
-                cloneFlags |= flag;
+            } else if (flag != CLONE_NEWCGROUP && !(flag == CLONE_NEWIPC && newUserNs)) {
+                cloneFlags |= flag; // the cgroup one after the cgroup is joined, in the child
             }
         }
         Namespace mnt = linux.namespace("mount");
@@ -160,6 +160,12 @@ public final class ProgramCompiler {
         p.add(Op.SETSID, "start a new session").done();
         if (anyUserNs) {
             p.add(Op.BECOME_ROOT, "become root in the user namespace").done();
+        }
+        if (newUserNs && newIpcNs()) {
+            // as root of the user namespace, as runc does: the new IPC namespace's mqueue
+            // filesystem (/dev/mqueue) belongs to whoever creates it, and created by the clone
+            // it would belong to the host's root, unmapped in the container
+            p.add(Op.UNSHARE, "create the IPC namespace").i(CLONE_NEWIPC).done();
         }
         if (newCgroupNs) {
             p.add(Op.UNSHARE, "create the cgroup namespace").i(CLONE_NEWCGROUP).done();
@@ -249,6 +255,11 @@ public final class ProgramCompiler {
         p.add(Op.MOUNT_IN_ROOT, desc).s(src.isEmpty() ? type : src).s(m.destination()).s(type)
                 .i(o.flags()).s(o.data()).i(mkkind).i(0).i(o.propagation()).i(o.attrSet())
                 .i(o.attrClr()).s(fallback).done();
+    }
+
+    private boolean newIpcNs() {
+        Namespace n = linux.namespace("ipc");
+        return n != null && empty(n.path());
     }
 
     private boolean newNetNs() {
