@@ -187,13 +187,19 @@ public final class ProgramCompiler {
     private void rootfs() throws SpecException {
         String prop = empty(linux.rootfsPropagation()) ? "rslave" : linux.rootfsPropagation();
         long propFlags = MountOptions.parse(List.of(prop)).propagation();
+        // as in runc, "private", "slave", "shared" change / alone, the r- forms the whole tree: a
+        // shared mount of the host stays shared with it under "private"
         p.add(Op.MOUNT, "make / " + prop + " (linux.rootfsPropagation)")
-                .s("").s("/").s("").i(propFlags | MS_REC).s("").done();
-        if ((propFlags & MS_SHARED) != 0) {
-            // pivot_root refuses a shared parent mount: make the mount holding the rootfs private
+                .s("").s("/").s("").i(propFlags).s("").done();
+        // pivot_root refuses a shared parent mount: make the mount holding the rootfs private, as
+        // runc does, if it may be shared after the step above: when asked to, or when it kept the
+        // host's propagation (the change was not recursive, and it is not / itself)
+        boolean recursive = (propFlags & MS_REC) != 0;
+        if ((propFlags & MS_SHARED) != 0 || !recursive) {
             try {
-                MountInfo parent = MountInfo.containing(MountInfo.self(), in.rootfs().getParent().toString());
-                if (parent != null) {
+                MountInfo parent = MountInfo.containing(MountInfo.self(), in.rootfs().toString());
+                if (parent != null && ((propFlags & MS_SHARED) != 0 || (!parent.mountPoint().equals("/")
+                        && parent.optionalFields().stream().anyMatch(f -> f.startsWith("shared:"))))) {
                     p.add(Op.MOUNT, "make " + parent.mountPoint() + " private for pivot_root")
                             .s("").s(parent.mountPoint()).s("").i(MS_PRIVATE).s("").done();
                 }
