@@ -9,6 +9,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "hull.h"
@@ -143,14 +144,32 @@ static int park_fd(int fd)
     return n;
 }
 
+/* The kernel's struct sigaction (rt_sigaction(2)). */
+struct kernel_sigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)(void);
+    uint64_t mask;
+};
+
 static void reset_signals(void)
 {
     sigset_t all;
     sigfillset(&all);
     sigprocmask(SIG_UNBLOCK, &all, NULL);
     struct sigaction sa = {.sa_handler = SIG_DFL};
-    for (int s = 1; s < NSIG; s++)
-        sigaction(s, &sa, NULL); /* SIGKILL/SIGSTOP and glibc-internal ones just fail */
+    for (int s = 1; s < NSIG; s++) {
+        if (sigaction(s, &sa, NULL) < 0) {
+            /*
+             * glibc refuses its own two signals (32 and 33), and the JVM leaves 32 ignored,
+             * which execve keeps: the system call resets them, so that the container's
+             * process starts with every signal at its default, as under runc.
+             * SIGKILL and SIGSTOP just fail again.
+             */
+            struct kernel_sigaction k = {.handler = SIG_DFL};
+            syscall(SYS_rt_sigaction, s, &k, NULL, sizeof k.mask);
+        }
+    }
 }
 
 static int usage(void)

@@ -158,8 +158,8 @@ public final class ProgramCompiler {
                 }
             } else if (flag == CLONE_NEWTIME) {
                 newTime = true;
-            } else if (flag != CLONE_NEWCGROUP) { // after the cgroup is joined, in the child
-                cloneFlags |= flag;
+            } else if (flag != CLONE_NEWCGROUP && !(flag == CLONE_NEWIPC && newUserNs)) {
+                cloneFlags |= flag; // the cgroup one after the cgroup is joined, in the child
             }
         }
         Namespace mnt = linux.namespace("mount");
@@ -191,6 +191,12 @@ public final class ProgramCompiler {
         if (anyUserNs) {
             p.add(Op.BECOME_ROOT, "become root in the user namespace").done();
         }
+        if (newUserNs && newIpcNs()) {
+            // as root of the user namespace, as runc does: the new IPC namespace's mqueue
+            // filesystem (/dev/mqueue) belongs to whoever creates it, and created by the clone
+            // it would belong to the host's root, unmapped in the container
+            p.add(Op.UNSHARE, "create the IPC namespace").i(CLONE_NEWIPC).done();
+        }
         if (newCgroupNs) {
             p.add(Op.UNSHARE, "create the cgroup namespace").i(CLONE_NEWCGROUP).done();
         }
@@ -211,15 +217,19 @@ public final class ProgramCompiler {
     private void rootfs() throws SpecException {
         String prop = empty(linux.rootfsPropagation()) ? "rslave" : linux.rootfsPropagation();
         long propFlags = MountOptions.parse(List.of(prop)).propagation();
+        // as in runc, "private", "slave", "shared" change / alone, the r- forms the whole tree: a
+        // shared mount of the host stays shared with it under "private"
         p.add(Op.MOUNT, "make / " + prop + " (linux.rootfsPropagation)")
-                .s("").s("/").s("").i(propFlags | MS_REC).s("").done();
-        if ((propFlags & MS_SHARED) != 0) {
-            // pivot_root refuses a shared parent mount: make the mount holding the rootfs private.
-            // That is the rootfs's own mount when it is a mount point (an overlay prepared by an
-            // engine): the bind below sits on it. runc's rootfsParentMountPrivate starts there too.
+                .s("").s("/").s("").i(propFlags).s("").done();
+        // pivot_root refuses a shared parent mount: make the mount holding the rootfs private, as
+        // runc does, if it may be shared after the step above: when asked to, or when it kept the
+        // host's propagation (the change was not recursive, and it is not / itself)
+        boolean recursive = (propFlags & MS_REC) != 0;
+        if ((propFlags & MS_SHARED) != 0 || !recursive) {
             try {
                 MountInfo parent = MountInfo.containing(MountInfo.self(), in.rootfs().toString());
-                if (parent != null) {
+                if (parent != null && ((propFlags & MS_SHARED) != 0 || (!parent.mountPoint().equals("/")
+                        && parent.optionalFields().stream().anyMatch(f -> f.startsWith("shared:"))))) {
                     p.add(Op.MOUNT, "make " + parent.mountPoint() + " private for pivot_root")
                             .s("").s(parent.mountPoint()).s("").i(MS_PRIVATE).s("").done();
                 }
@@ -302,6 +312,11 @@ public final class ProgramCompiler {
         }
     }
 
+    private boolean newIpcNs() {
+        Namespace n = linux.namespace("ipc");
+        return n != null && empty(n.path());
+    }
+
     private boolean newNetNs() {
         Namespace n = linux.namespace("network");
         return n != null && empty(n.path());
@@ -340,7 +355,9 @@ public final class ProgramCompiler {
             String sub = dest + "/" + name;
             if (newCgroupNs) {
                 String data = key.startsWith("name=") ? "none," + key : key;
-                p.add(Op.MOUNT_IN_ROOT, "mount cgroup " + key + " on " + sub).s("cgroup").s(sub)
+                // runc names the source of its name=systemd mount "systemd" (seen in mountinfo)
+                String source = key.equals("name=systemd") ? "systemd" : "cgroup";
+                p.add(Op.MOUNT_IN_ROOT, "mount cgroup " + key + " on " + sub).s(source).s(sub)
                         .s("cgroup").i(flags).s(data).i(1).i(0).i(0).i(0).i(0).s("").done();
             } else {
                 bindCgroupDir(e.getValue(), sub, flags, o, field);
@@ -373,10 +390,14 @@ public final class ProgramCompiler {
 
     private record DefaultDevice(String path, int major, int minor) {}
 
+    /**
+     * In runc's order (its AllowedDevices list): in a user namespace they are bind mounts, and
+     * the order shows in the container's mountinfo.
+     */
     private static final List<DefaultDevice> DEFAULT_DEVICES = List.of(
-            new DefaultDevice("/dev/null", 1, 3), new DefaultDevice("/dev/zero", 1, 5),
-            new DefaultDevice("/dev/full", 1, 7), new DefaultDevice("/dev/random", 1, 8),
-            new DefaultDevice("/dev/urandom", 1, 9), new DefaultDevice("/dev/tty", 5, 0));
+            new DefaultDevice("/dev/null", 1, 3), new DefaultDevice("/dev/random", 1, 8),
+            new DefaultDevice("/dev/full", 1, 7), new DefaultDevice("/dev/tty", 5, 0),
+            new DefaultDevice("/dev/zero", 1, 5), new DefaultDevice("/dev/urandom", 1, 9));
 
     private void devices() {
         boolean setup = needsDevSetup();
