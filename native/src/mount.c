@@ -353,13 +353,35 @@ int op_move_root(struct cur *c)
     return g.root_fd < 0 ? -errno : 0;
 }
 
-/* maskedPaths: /dev/null over files, an empty read-only tmpfs over directories. */
+/*
+ * maskedPaths: /dev/null over files, an empty read-only tmpfs over directories; a missing path is
+ * skipped.  The container's /dev/null must be the null device: when /dev is a bind of some
+ * directory it can be missing, a file or a link, and masking must then fail rather than leave the
+ * path readable or bind something else over it (as runc does since CVE-2025-31133).
+ */
 int op_mask_path(struct cur *c)
 {
     const char *path = cur_str(c);
-    if (mount("/dev/null", path, NULL, MS_BIND, NULL) == 0 || errno == ENOENT)
-        return 0;
-    if (errno == ENOTDIR && mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL) == 0)
+    struct stat st, null;
+    if (stat(path, &st) < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;
+        detail("mask %s", path);
+        return -errno;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        if (mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL) == 0)
+            return 0;
+        detail("mask %s", path);
+        return -errno;
+    }
+    int n = lstat("/dev/null", &null);
+    if (n < 0 || !S_ISCHR(null.st_mode) || null.st_rdev != makedev(1, 3)) {
+        int r = n < 0 ? -errno : -ENODEV;
+        detail("mask %s: /dev/null is not the null device", path);
+        return r;
+    }
+    if (mount("/dev/null", path, NULL, MS_BIND, NULL) == 0)
         return 0;
     detail("mask %s", path);
     return -errno;
