@@ -99,6 +99,7 @@ public final class ProgramCompiler {
         if (spec.root().readonly()) {
             p.add(Op.REMOUNT_ROOT_RO, "remount the rootfs read-only (root.readonly)").done();
         }
+        rootPropagation(); // last: the binds of the paths above cannot come out of an unbindable tree
         processIdentity();
         finish();
         return p;
@@ -181,6 +182,11 @@ public final class ProgramCompiler {
     private void rootfs() throws SpecException {
         String prop = empty(linux.rootfsPropagation()) ? "rslave" : linux.rootfsPropagation();
         long propFlags = MountOptions.parse(List.of(prop)).propagation();
+        if ((propFlags & MS_UNBINDABLE) != 0) {
+            // the rootfs could not be bound out of an unbindable tree: private until pivoted
+            prop = "rprivate";
+            propFlags = MS_PRIVATE;
+        }
         p.add(Op.MOUNT, "make / " + prop + " (linux.rootfsPropagation)")
                 .s("").s("/").s("").i(propFlags | MS_REC).s("").done();
         if ((propFlags & MS_SHARED) != 0) {
@@ -207,6 +213,24 @@ public final class ProgramCompiler {
             p.add(Op.MKDIR_IN_ROOT, "create process.cwd " + proc.cwd()).s(proc.cwd()).done();
         }
         devices();
+    }
+
+    /**
+     * A shared or unbindable rootfsPropagation is applied to the new root once it is "/": the
+     * rootfs bind was made from a mount turned private for pivot_root (shared), or from a private
+     * tree because an unbindable one cannot be bound (see rootfs()), so it came out private. This
+     * was runc's long-standing bug 1755, fixed there the same way by its PR 4724.
+     */
+    private void rootPropagation() {
+        String prop = linux.rootfsPropagation();
+        if (empty(prop)) {
+            return;
+        }
+        long flags = MountOptions.parse(List.of(prop)).propagation();
+        if ((flags & (MS_SHARED | MS_UNBINDABLE)) != 0) {
+            p.add(Op.MOUNT, "make the new / " + prop + " (linux.rootfsPropagation)")
+                    .s("").s("/").s("").i(flags).s("").done();
+        }
     }
 
     private void mount(Mount m, String field) throws SpecException {
