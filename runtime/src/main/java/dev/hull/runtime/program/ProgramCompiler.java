@@ -3,6 +3,7 @@ package dev.hull.runtime.program;
 import static dev.hull.runtime.program.LinuxConstants.*;
 
 import dev.hull.runtime.rootfs.Passwd;
+import dev.hull.runtime.rootfs.RootfsPaths;
 import dev.hull.spec.Capabilities;
 import dev.hull.spec.Hooks.Hook;
 import dev.hull.spec.Linux;
@@ -16,6 +17,7 @@ import dev.hull.sys.KernelFiles;
 import dev.hull.sys.MountInfo;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -270,9 +272,45 @@ public final class ProgramCompiler {
         if (type.equals("sysfs") && newUserNs && !newNetNs()) {
             fallback = "/sys"; // sysfs needs CAP_SYS_ADMIN over the netns: bind the host's instead
         }
+        String data = type.equals("tmpfs") ? tmpfsData(m, o.data()) : o.data();
         p.add(Op.MOUNT_IN_ROOT, desc).s(src.isEmpty() ? type : src).s(m.destination()).s(type)
-                .i(o.flags()).s(o.data()).i(mkkind).i(0).i(o.propagation()).i(o.attrSet())
+                .i(o.flags()).s(data).i(mkkind).i(0).i(o.propagation()).i(o.attrSet())
                 .i(o.attrClr()).s(fallback).done();
+    }
+
+    /**
+     * A tmpfs without mode= over a directory of the image takes that directory's mode, as runc
+     * (since 1.1.8) and crun do; the kernel's default would make it 1777, world-writable where
+     * the image had, say, a 0700 directory. A destination under an earlier mount of the config
+     * is not the image's at mount time: it keeps the default.
+     */
+    private String tmpfsData(Mount m, String data) {
+        for (String o : data.split(",")) {
+            if (o.startsWith("mode=")) {
+                return data;
+            }
+        }
+        String dest = m.destination();
+        for (Mount earlier : spec.mounts()) {
+            if (earlier == m) {
+                break;
+            }
+            String d = earlier.destination().replaceAll("/+$", "");
+            if (d.isEmpty() || dest.equals(d) || dest.startsWith(d + "/")) {
+                return data;
+            }
+        }
+        try {
+            Path dir = RootfsPaths.resolve(in.rootfs(), dest);
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                return data;
+            }
+            int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+            String opt = "mode=" + Integer.toOctalString(mode);
+            return data.isEmpty() ? opt : opt + "," + data;
+        } catch (IOException | UnsupportedOperationException e) {
+            return data; // unreadable: the kernel's default
+        }
     }
 
     private boolean newNetNs() {
