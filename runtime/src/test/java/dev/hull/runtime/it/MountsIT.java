@@ -22,6 +22,7 @@ import dev.hull.sys.MountInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -160,17 +161,29 @@ class MountsIT extends ContainerTest {
     }
 
     @Test
-    void tmpfsSizeAndModeAreApplied() {
+    void tmpfsSizeAndModeAreApplied() throws Exception {
         TestBundle b = bundle();
         b.mount("/scratch", "tmpfs", "tmpfs", "nosuid", "nodev", "size=1m", "mode=1770");
-        b.sh("echo == mode; stat -c %a /scratch; echo == fill; dd if=/dev/zero of=/scratch/f bs=1k count=2048 2>&1; "
-                + "echo rc=$?; echo == size; du -k /scratch/f; echo == mountinfo; cat /proc/self/mountinfo");
+        // over directories of the image: without mode= the tmpfs keeps the directory's mode (as
+        // runc since 1.1.8 and crun do; not 1777, world-writable); an explicit mode= wins
+        for (String d : new String[] {"keep", "override"}) {
+            Files.createDirectories(b.rootfs.resolve(d));
+            Files.setPosixFilePermissions(b.rootfs.resolve(d), PosixFilePermissions.fromString("rwx--x---"));
+        }
+        b.mount("/keep", "tmpfs", "tmpfs", "size=1m");
+        b.mount("/override", "tmpfs", "tmpfs", "size=1m", "mode=755");
+        b.mount("/fresh", "tmpfs", "tmpfs", "size=1m");
+        b.sh("echo == mode; stat -c '%n %a' /scratch /keep /override /fresh; echo == fill; "
+                + "dd if=/dev/zero of=/scratch/f bs=1k count=2048 2>&1; echo rc=$?; echo == size; du -k /scratch/f; "
+                + "echo == mountinfo; cat /proc/self/mountinfo");
         Map<String, String> s = sections(run(b));
-        assertEquals("1770", section(s, "mode").trim());
-        MountInfo m = at(MountInfo.parse(section(s, "mountinfo")), "/scratch");
+        assertEquals("/scratch 1770\n/keep 710\n/override 755\n/fresh 1777\n", section(s, "mode"));
+        List<MountInfo> mi = MountInfo.parse(section(s, "mountinfo"));
+        MountInfo m = at(mi, "/scratch");
         assertEquals("tmpfs", m.fsType());
         assertOptions(m, "nosuid", "nodev");
         assertSuperOptions(m, "size=1024k", "mode=1770");
+        assertEquals("tmpfs", at(mi, "/keep").fsType());
         // size=1m is a limit the kernel enforces: 2 MiB do not fit
         String fill = section(s, "fill");
         assertTrue(fill.contains("No space left on device") && !fill.contains("rc=0"), fill);
