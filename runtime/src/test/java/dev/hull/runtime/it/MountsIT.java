@@ -454,6 +454,28 @@ class MountsIT extends ContainerTest {
         assertEquals("bundle\nbundle\n", run(b));
     }
 
+    @Test
+    void readOnlyBindInAUserNamespaceKeepsTheFlagsTheKernelLocked() throws Exception {
+        // the container's root (host uid 100000) must reach the rootfs and the source
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path src = Files.createDirectories(dir.resolve("src"));
+        hostMount("-t", "tmpfs", "-o", "size=1m,nosuid,nodev,noexec,mode=755", "hull-it-locked", src.toString());
+        Files.writeString(src.resolve("file"), "locked\n");
+        TestBundle b = bundle();
+        b.namespace("user", null);
+        b.set("linux.uidMappings", List.of(obj("containerID", 0, "hostID", 100000, "size", 65536)));
+        b.set("linux.gidMappings", List.of(obj("containerID", 0, "hostID", 100000, "size", 65536)));
+        Files.createDirectories(b.rootfs.resolve("ro")); // the mapped root cannot create it in the rootfs
+        // only "ro" asked: the remount must keep nosuid, nodev, noexec, which a user namespace
+        // may not clear on a mount it got from the host
+        b.mount("/ro", "bind", src.toString(), "bind", "ro");
+        b.sh("echo == read; cat /ro/file; echo == write; touch /ro/x 2>&1; echo == mountinfo; cat /proc/self/mountinfo");
+        Map<String, String> s = sections(run(b));
+        assertEquals("locked\n", section(s, "read"));
+        assertTrue(section(s, "write").contains("Read-only file system"), s.toString());
+        assertOptions(at(MountInfo.parse(section(s, "mountinfo")), "/ro"), "ro", "nosuid", "nodev", "noexec");
+    }
+
     // ---- propagation, recursive read-only ----
 
     @Test
