@@ -58,6 +58,11 @@ static int split_parent(const char *path, char *buf, size_t cap, const char **na
     return 0;
 }
 
+/* A symlink may lead to at most this many others while missing components are created. */
+#define MAX_LINKS 40
+
+static int resolve_depth(const char *path, int flags, int mkkind, int links);
+
 /*
  * Opens path inside the rootfs with RESOLVE_IN_ROOT: symlinks and ".." cannot leave it.  Missing
  * components are created (directories 0755; the last one a directory or an empty file per mkkind),
@@ -65,6 +70,33 @@ static int split_parent(const char *path, char *buf, size_t cap, const char **na
  * leads to another place inside it.  Returns an O_PATH fd or -errno.
  */
 int resolve_in_root(const char *path, int flags, int mkkind)
+{
+    return resolve_depth(path, flags, mkkind, 0);
+}
+
+/*
+ * A name that exists yet does not resolve is a dangling symlink (rootfs/out -> /host/dir, which
+ * the rootfs lacks): create its target instead, as runc does.  The target is read, not followed,
+ * and resolved from the root like any path here, so an absolute or "../.." target stays inside.
+ */
+static int create_link_target(int pfd, const char *parent, const char *name, int flags, int mkkind,
+                              int links)
+{
+    char target[PATH_MAX], next[PATH_MAX];
+    ssize_t n = readlinkat(pfd, name, target, sizeof target - 1);
+    if (n < 0)
+        return -errno; /* EINVAL: not a link after all */
+    target[n] = 0;
+    if (links >= MAX_LINKS)
+        return -ELOOP;
+    int r = target[0] == '/' ? snprintf(next, sizeof next, "%s", target)
+                             : snprintf(next, sizeof next, "%s/%s", parent, target);
+    if (r < 0 || (size_t)r >= sizeof next)
+        return -ENAMETOOLONG;
+    return resolve_depth(next, flags, mkkind, links + 1);
+}
+
+static int resolve_depth(const char *path, int flags, int mkkind, int links)
 {
     if (g.root_fd < 0)
         return -EBADF;
@@ -78,17 +110,31 @@ int resolve_in_root(const char *path, int flags, int mkkind)
         return r;
     if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
         return -ENOENT;
-    int pfd = resolve_in_root(parent, O_DIRECTORY, MK_DIR);
+    int pfd = resolve_depth(parent, O_DIRECTORY, MK_DIR, links);
     if (pfd < 0)
         return pfd;
+    int exists = 0;
     if (mkkind == MK_FILE) {
         int f = openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0755);
-        if (f < 0 && errno != EEXIST)
+        if (f < 0 && errno == EEXIST)
+            exists = 1;
+        else if (f < 0)
             r = -errno;
-        else if (f >= 0)
+        else
             close(f);
-    } else if (mkdirat(pfd, name, 0755) < 0 && errno != EEXIST) {
-        r = -errno;
+    } else if (mkdirat(pfd, name, 0755) < 0) {
+        if (errno == EEXIST)
+            exists = 1;
+        else
+            r = -errno;
+    }
+    if (exists) {
+        r = create_link_target(pfd, parent, name, flags, mkkind, links);
+        if (r != -EINVAL) {
+            close(pfd);
+            return r;
+        }
+        r = 0; /* made by someone else meanwhile: open it below */
     }
     close(pfd);
     if (r < 0)
@@ -307,13 +353,35 @@ int op_move_root(struct cur *c)
     return g.root_fd < 0 ? -errno : 0;
 }
 
-/* maskedPaths: /dev/null over files, an empty read-only tmpfs over directories. */
+/*
+ * maskedPaths: /dev/null over files, an empty read-only tmpfs over directories; a missing path is
+ * skipped.  The container's /dev/null must be the null device: when /dev is a bind of some
+ * directory it can be missing, a file or a link, and masking must then fail rather than leave the
+ * path readable or bind something else over it (as runc does since CVE-2025-31133).
+ */
 int op_mask_path(struct cur *c)
 {
     const char *path = cur_str(c);
-    if (mount("/dev/null", path, NULL, MS_BIND, NULL) == 0 || errno == ENOENT)
-        return 0;
-    if (errno == ENOTDIR && mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL) == 0)
+    struct stat st, null;
+    if (stat(path, &st) < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;
+        detail("mask %s", path);
+        return -errno;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        if (mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL) == 0)
+            return 0;
+        detail("mask %s", path);
+        return -errno;
+    }
+    int n = lstat("/dev/null", &null);
+    if (n < 0 || !S_ISCHR(null.st_mode) || null.st_rdev != makedev(1, 3)) {
+        int r = n < 0 ? -errno : -ENODEV;
+        detail("mask %s: /dev/null is not the null device", path);
+        return r;
+    }
+    if (mount("/dev/null", path, NULL, MS_BIND, NULL) == 0)
         return 0;
     detail("mask %s", path);
     return -errno;

@@ -3,6 +3,7 @@ package dev.hull.runtime.program;
 import static dev.hull.runtime.program.LinuxConstants.*;
 
 import dev.hull.runtime.rootfs.Passwd;
+import dev.hull.runtime.rootfs.RootfsPaths;
 import dev.hull.spec.Capabilities;
 import dev.hull.spec.Hooks.Hook;
 import dev.hull.spec.Linux;
@@ -16,6 +17,7 @@ import dev.hull.sys.KernelFiles;
 import dev.hull.sys.MountInfo;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +99,7 @@ public final class ProgramCompiler {
         if (spec.root().readonly()) {
             p.add(Op.REMOUNT_ROOT_RO, "remount the rootfs read-only (root.readonly)").done();
         }
+        rootPropagation(); // last: the binds of the paths above cannot come out of an unbindable tree
         processIdentity();
         finish();
         return p;
@@ -219,6 +222,11 @@ public final class ProgramCompiler {
         long propFlags = MountOptions.parse(List.of(prop)).propagation();
         // as in runc, "private", "slave", "shared" change / alone, the r- forms the whole tree: a
         // shared mount of the host stays shared with it under "private"
+        if ((propFlags & MS_UNBINDABLE) != 0) {
+            // the rootfs could not be bound out of an unbindable tree: private until pivoted
+            prop = "rprivate";
+            propFlags = MS_PRIVATE | MS_REC;
+        }
         p.add(Op.MOUNT, "make / " + prop + " (linux.rootfsPropagation)")
                 .s("").s("/").s("").i(propFlags).s("").done();
         // pivot_root refuses a shared parent mount: make the mount holding the rootfs private, as
@@ -249,6 +257,24 @@ public final class ProgramCompiler {
             p.add(Op.MKDIR_IN_ROOT, "create process.cwd " + proc.cwd()).s(proc.cwd()).done();
         }
         devices();
+    }
+
+    /**
+     * A shared or unbindable rootfsPropagation is applied to the new root once it is "/": the
+     * rootfs bind was made from a mount turned private for pivot_root (shared), or from a private
+     * tree because an unbindable one cannot be bound (see rootfs()), so it came out private. This
+     * was runc's long-standing bug 1755, fixed there the same way by its PR 4724.
+     */
+    private void rootPropagation() {
+        String prop = linux.rootfsPropagation();
+        if (empty(prop)) {
+            return;
+        }
+        long flags = MountOptions.parse(List.of(prop)).propagation();
+        if ((flags & (MS_SHARED | MS_UNBINDABLE)) != 0) {
+            p.add(Op.MOUNT, "make the new / " + prop + " (linux.rootfsPropagation)")
+                    .s("").s("/").s("").i(flags).s("").done();
+        }
     }
 
     private void mount(Mount m, String field) throws SpecException {
@@ -288,8 +314,9 @@ public final class ProgramCompiler {
         if (type.equals("sysfs") && newUserNs && !newNetNs()) {
             fallback = "/sys"; // sysfs needs CAP_SYS_ADMIN over the netns: bind the host's instead
         }
+        String data = type.equals("tmpfs") ? tmpfsData(m, o.data()) : o.data();
         p.add(Op.MOUNT_IN_ROOT, desc).s(src.isEmpty() ? type : src).s(m.destination()).s(type)
-                .i(o.flags()).s(o.data()).i(mkkind).i(0).i(o.propagation()).i(o.attrSet())
+                .i(o.flags()).s(data).i(mkkind).i(0).i(o.propagation()).i(o.attrSet())
                 .i(o.attrClr()).s(fallback).done();
     }
 
@@ -315,6 +342,41 @@ public final class ProgramCompiler {
     private boolean newIpcNs() {
         Namespace n = linux.namespace("ipc");
         return n != null && empty(n.path());
+    }
+
+    /**
+     * A tmpfs without mode= over a directory of the image takes that directory's mode, as runc
+     * (since 1.1.8) and crun do; the kernel's default would make it 1777, world-writable where
+     * the image had, say, a 0700 directory. A destination under an earlier mount of the config
+     * is not the image's at mount time: it keeps the default.
+     */
+    private String tmpfsData(Mount m, String data) {
+        for (String o : data.split(",")) {
+            if (o.startsWith("mode=")) {
+                return data;
+            }
+        }
+        String dest = m.destination();
+        for (Mount earlier : spec.mounts()) {
+            if (earlier == m) {
+                break;
+            }
+            String d = earlier.destination().replaceAll("/+$", "");
+            if (d.isEmpty() || dest.equals(d) || dest.startsWith(d + "/")) {
+                return data;
+            }
+        }
+        try {
+            Path dir = RootfsPaths.resolve(in.rootfs(), dest);
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                return data;
+            }
+            int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+            String opt = "mode=" + Integer.toOctalString(mode);
+            return data.isEmpty() ? opt : opt + "," + data;
+        } catch (IOException | UnsupportedOperationException e) {
+            return data; // unreadable: the kernel's default
+        }
     }
 
     private boolean newNetNs() {

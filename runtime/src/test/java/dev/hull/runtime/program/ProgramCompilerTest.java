@@ -696,7 +696,7 @@ class ProgramCompilerTest {
     // ---- rootfs propagation ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"private", "rprivate", "slave", "rslave", "unbindable", "runbindable"})
+    @ValueSource(strings = {"private", "rprivate", "slave", "rslave"})
     void rootfsPropagation(String prop) throws SpecException {
         Cfg c = new Cfg();
         c.linux().put("rootfsPropagation", prop);
@@ -706,6 +706,24 @@ class ProgramCompilerTest {
         assertEquals(2, count(p, Op.MOUNT), "no extra step: the parent mount is not shared");
     }
 
+    /**
+     * An unbindable tree could not give the rootfs bind: the tree starts rprivate, and the new
+     * root is made unbindable after everything else was bound (runc's PR 4724 does the same).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"unbindable", "runbindable"})
+    void unbindableRootfsPropagationIsAppliedToTheNewRootLast(String prop) throws SpecException {
+        Cfg c = new Cfg();
+        c.linux().put("rootfsPropagation", prop);
+        SetupProgram p = compile(c);
+        List<List<Object>> mounts = all(p, Op.MOUNT);
+        assertEquals(List.of("", "/", "", MS_PRIVATE | MS_REC, ""), mounts.get(0));
+        assertEquals(List.of("", "/", "", MountOptions.parse(List.of(prop)).propagation(), ""),
+                mounts.get(mounts.size() - 1));
+        assertTrue(p.indexOf(Op.PIVOT_ROOT) < p.steps().size() - 1
+                && ops(p).lastIndexOf(Op.MOUNT) > ops(p).lastIndexOf(Op.MASK_PATH));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"shared", "rshared"})
     void sharedRootfsPropagationMakesTheParentMountPrivate(String prop) throws Exception {
@@ -713,11 +731,13 @@ class ProgramCompilerTest {
         c.linux().put("rootfsPropagation", prop);
         SetupProgram p = compile(c);
         List<List<Object>> mounts = all(p, Op.MOUNT);
-        assertEquals(3, mounts.size());
+        assertEquals(4, mounts.size());
         assertEquals(List.of("", "/", "", MountOptions.parse(List.of(prop)).propagation(), ""), mounts.get(0));
         MountInfo holder = MountInfo.containing(MountInfo.self(), rootfs.toString());
         assertEquals(List.of("", holder.mountPoint(), "", MS_PRIVATE, ""), mounts.get(1));
         assertEquals(List.of(rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""), mounts.get(2));
+        // and the new root is made shared once it is /, since the bind came out of a private mount
+        assertEquals(List.of("", "/", "", MountOptions.parse(List.of(prop)).propagation(), ""), mounts.get(3));
     }
 
     /**
