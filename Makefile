@@ -47,7 +47,7 @@ aot: $(DEMO)/config.json
 	@if [ "$$(id -u)" = 0 ]; then \
 	  . $(BUILD)/env; \
 	  $$HULL_JAVA -XX:AOTCacheOutput=$(BUILD)/hull-runtime.aot -Xlog:aot=off -Xlog:cds=off \
-	    -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED \
+	    -XX:+UseSerialGC -Xint --enable-native-access=ALL-UNNAMED \
 	    -Dhull.executor=$$HULL_EXECUTOR -cp $$HULL_CP dev.hull.runtime.cli.Train $(DEMO) >/dev/null \
 	  || echo "warning: AOT training failed; hull-runtime will start without the cache" >&2; \
 	else echo "not root: skipping the AOT cache"; fi

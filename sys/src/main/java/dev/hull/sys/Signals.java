@@ -22,7 +22,7 @@ public final class Signals {
      */
     public static int parse(String text) {
         String s = text.trim();
-        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
+        if (!s.isEmpty() && allDigits(s)) {
             int n;
             try {
                 n = Integer.parseInt(s);
@@ -63,6 +63,15 @@ public final class Signals {
             }
         }
         throw new IllegalArgumentException("invalid signal \"" + text + "\"");
+    }
+
+    private static boolean allDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** "SIGKILL" for 9. */

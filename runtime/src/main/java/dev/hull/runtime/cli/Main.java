@@ -70,6 +70,7 @@ public final class Main {
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
+        dev.hull.runtime.Trace.mark("main");
         Log log = Log.stderr();
         try {
             Parsed g = Args.parse(Arrays.asList(argv), GLOBAL, true);

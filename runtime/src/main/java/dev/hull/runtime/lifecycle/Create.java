@@ -6,6 +6,7 @@ import dev.hull.cgroups.CgroupHost;
 import dev.hull.cgroups.CgroupMode;
 import dev.hull.cgroups.CgroupPath;
 import dev.hull.runtime.HullException;
+import dev.hull.runtime.Trace;
 import dev.hull.runtime.exec.Executor;
 import dev.hull.runtime.exec.ExecutorFailure;
 import dev.hull.runtime.exec.Message;
@@ -28,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,6 +55,7 @@ public final class Create {
         }
         Path bundle = o.bundle().toAbsolutePath().normalize();
         Spec spec = load(bundle);
+        Trace.mark("config read");
         Path rootfs = rootfs(bundle, spec);
         checkTerminal(spec, o);
         LaunchMode mode = o.mode();
@@ -74,15 +75,17 @@ public final class Create {
             String msg = e.getMessage();
             throw new HullException(msg != null && msg.startsWith("linux.") ? "config.json: " + msg : msg);
         }
+        Trace.mark("cgroup host probed");
         SetupProgram program;
         try {
             program = ProgramCompiler.compile(new ProgramCompiler.Input(spec, o.id(), bundle, rootfs,
                     store.dir(o.id()), mode, o.consoleSocket(), o.noPivot(), o.noNewKeyring(),
                     o.preserveFds(), cgroup.dirs(), host.mode() == CgroupMode.V2, HostFacts.probe(),
-                    ctx.log()::warn));
+                    ctx.log()));
         } catch (SpecException e) {
             throw new HullException("config.json: " + e.getMessage());
         }
+        Trace.mark("program compiled");
         if (ctx.log().debugging()) {
             for (int i = 0; i < program.steps().size(); i++) {
                 ctx.log().debug("step " + i + ": " + program.describe(i));
@@ -91,7 +94,7 @@ public final class Create {
 
         store.create(o.id());
         ContainerRecord rec = new ContainerRecord(spec.ociVersion(), o.id(), ContainerRecord.CREATING,
-                0, 0, bundle.toString(), rootfs.toString(), Instant.now().toString(), spec.annotations(),
+                0, 0, bundle.toString(), rootfs.toString(), Timestamps.now(), spec.annotations(),
                 host.mode().label(), cgroup.savedDirs(), List.of(), spec.linux().namespace("pid") != null
                         && isEmpty(spec.linux().namespace("pid").path()),
                 spec.hooks().poststart(), spec.hooks().poststop());
@@ -100,13 +103,18 @@ public final class Create {
             store.save(rec);
             List<Path> made = cgroup.create();
             List<String> madeNames = new ArrayList<>();
-            made.forEach(p -> madeNames.add(p.toString()));
+            for (Path made1 : made) {
+                madeNames.add(made1.toString());
+            }
             rec = rec.withCgroupCreated(madeNames);
             store.save(rec);
 
+            Trace.mark("cgroup made");
             ex = Executor.start(program);
+            Trace.mark("executor spawned");
             Message pidMsg = ex.expect(Message.PID, "starting the container process");
             long pid = pidMsg.intAt(0);
+            Trace.mark("pid received");
             ProcStat st = ProcStat.read(pid);
             rec = rec.withPid(pid, st == null ? 0 : st.startTime());
             store.save(rec);
@@ -117,6 +125,7 @@ public final class Create {
                 writeProc(pid, "oom_score_adj", spec.process().oomScoreAdj().toString(), "process.oomScoreAdj");
             }
             ex.send(Message.GO, new byte[0]);
+            Trace.mark("GO sent");
             for (;;) {
                 Message m = ex.next();
                 if (m == null) {
@@ -136,6 +145,7 @@ public final class Create {
                     throw new HullException("unexpected message " + m.type() + " from the executor");
                 }
             }
+            Trace.mark("created");
             rec = rec.withPhase(ContainerRecord.CREATED);
             store.save(rec);
             if (o.pidFile() != null) {

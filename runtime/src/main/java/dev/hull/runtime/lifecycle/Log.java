@@ -7,16 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The runtime's messages: errors and warnings on stderr, and also in --log FILE as text or as
  * runc-shaped JSON lines ({"level":"error","msg":...,"time":...}; containerd shows the last
  * error line of that file to its user).
  */
-public final class Log {
+public final class Log implements Consumer<String> {
     private final Path file;
     private final boolean json;
     private final boolean debug;
@@ -43,6 +43,12 @@ public final class Log {
         write("warning", msg);
     }
 
+    /** As a consumer of warnings (the compiler's). */
+    @Override
+    public void accept(String warning) {
+        warn(warning);
+    }
+
     public void debug(String msg) {
         if (debug) {
             err.println("hull-runtime: debug: " + msg);
@@ -59,7 +65,7 @@ public final class Log {
             return;
         }
         String line;
-        String time = Instant.now().toString();
+        String time = Timestamps.now();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("level", level);

@@ -1,6 +1,7 @@
 package dev.hull.runtime.lifecycle;
 
 import dev.hull.runtime.HullException;
+import dev.hull.runtime.Trace;
 import dev.hull.runtime.exec.Executor;
 import dev.hull.runtime.exec.ExecutorFailure;
 import dev.hull.runtime.exec.Message;
@@ -10,6 +11,7 @@ import dev.hull.sys.LibC;
 import dev.hull.sys.SysException;
 import java.io.IOException;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code run}: create, start over the still-open control channel, and (unless detached) wait for
@@ -37,6 +39,7 @@ public final class Run {
             throw new HullException("run: " + e.getMessage());
         }
         ex.close();
+        Trace.mark("started");
         Start.poststart(ctx, r);
         if (detach) {
             return 0;
@@ -49,10 +52,12 @@ public final class Run {
             Thread.currentThread().interrupt();
             status = 130;
         }
+        Trace.mark("container exited");
         if (!keep) {
             Teardown.killAll(r, true); // what the container left behind in its cgroup
             Teardown.destroy(ctx, r);
         }
+        Trace.mark("deleted");
         return status;
     }
 
@@ -75,25 +80,37 @@ public final class Run {
      * runtime only has to survive them.
      */
     private static void forwardSignals(Process parent) {
-        long pid = parent.pid();
+        Forward forward = new Forward(parent.pid());
         for (String name : new String[] {"INT", "QUIT"}) {
             try {
-                Signal.handle(new Signal(name), sig -> { });
+                Signal.handle(new Signal(name), SignalHandler.SIG_IGN);
             } catch (IllegalArgumentException e) {
                 // reserved by the JVM here: nothing to do
             }
         }
         for (String name : new String[] {"TERM", "HUP", "USR1", "USR2"}) {
             try {
-                Signal.handle(new Signal(name), sig -> {
-                    try {
-                        LibC.kill(pid, sig.getNumber());
-                    } catch (SysException e) {
-                        // the parent has just exited: nothing left to signal
-                    }
-                });
+                Signal.handle(new Signal(name), forward);
             } catch (IllegalArgumentException e) {
                 // reserved by the JVM here
+            }
+        }
+    }
+
+    /** Passes a signal on to the executor's parent (a class, not a lambda: start-up time). */
+    private static final class Forward implements SignalHandler {
+        private final long pid;
+
+        Forward(long pid) {
+            this.pid = pid;
+        }
+
+        @Override
+        public void handle(Signal sig) {
+            try {
+                LibC.kill(pid, sig.getNumber());
+            } catch (SysException e) {
+                // the parent has just exited: nothing left to signal
             }
         }
     }

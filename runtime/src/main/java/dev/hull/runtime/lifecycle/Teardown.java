@@ -11,6 +11,7 @@ import dev.hull.sys.ProcStat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Stopping a container for good and removing everything it had: processes, cgroup, state. */
 final class Teardown {
@@ -45,15 +46,21 @@ final class Teardown {
                     // no cgroup left: nothing more to find there
                 }
             }
-            pids.removeIf(p -> {
+            List<Long> living = new ArrayList<>();
+            for (long p : pids) {
                 ProcStat st = ProcStat.read(p);
-                return st == null || !st.alive();
-            });
-            if (pids.isEmpty() || System.nanoTime() > deadline) {
+                if (st != null && st.alive()) {
+                    living.add(p);
+                }
+            }
+            if (living.isEmpty() || System.nanoTime() > deadline) {
                 return;
             }
-            for (long pid : pids) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            for (long pid : living) {
+                Optional<ProcessHandle> h = ProcessHandle.of(pid);
+                if (h.isPresent()) {
+                    h.get().destroyForcibly();
+                }
             }
             if (round == 0) {
                 thaw(r); // frozen processes cannot act on SIGKILL until thawed

@@ -67,6 +67,34 @@ public final class ProgramCompiler {
         return s == null || s.isEmpty();
     }
 
+    // Plain loops rather than streams, lambdas and regexes: each of those costs milliseconds of
+    // class spinning on a fresh JVM, and this runs on every container start.
+
+    private static long[] longs(List<Long> list) {
+        long[] out = new long[list.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = list.get(k);
+        }
+        return out;
+    }
+
+    private static String withoutTrailingSlashes(String path) {
+        int end = path.length();
+        while (end > 0 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return path.substring(0, end);
+    }
+
+    private static boolean isShared(MountInfo m) {
+        for (String f : m.optionalFields()) {
+            if (f.startsWith("shared:")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private SetupProgram build() throws SpecException {
         refuseWhatIsNotEnforced();
         parentPhase();
@@ -171,7 +199,7 @@ public final class ProgramCompiler {
             paths.add(mnt.path());
         }
         if (!types.isEmpty()) {
-            long[] t = types.stream().mapToLong(Long::longValue).toArray();
+            long[] t = longs(types);
             p.add(Op.JOIN_NS, "join namespaces " + paths).n(t).v(paths).done();
         }
         if (newTime) {
@@ -237,7 +265,7 @@ public final class ProgramCompiler {
             try {
                 MountInfo parent = MountInfo.containing(MountInfo.self(), in.rootfs().toString());
                 if (parent != null && ((propFlags & MS_SHARED) != 0 || (!parent.mountPoint().equals("/")
-                        && parent.optionalFields().stream().anyMatch(f -> f.startsWith("shared:"))))) {
+                        && isShared(parent)))) {
                     p.add(Op.MOUNT, "make " + parent.mountPoint() + " private for pivot_root")
                             .s("").s(parent.mountPoint()).s("").i(MS_PRIVATE).s("").done();
                 }
@@ -361,7 +389,7 @@ public final class ProgramCompiler {
             if (earlier == m) {
                 break;
             }
-            String d = earlier.destination().replaceAll("/+$", "");
+            String d = withoutTrailingSlashes(earlier.destination());
             if (d.isEmpty() || dest.equals(d) || dest.startsWith(d + "/")) {
                 return data;
             }
@@ -442,7 +470,7 @@ public final class ProgramCompiler {
     /** runc creates the default nodes only when /dev is not a bind mount of the host's. */
     private boolean needsDevSetup() {
         for (Mount m : spec.mounts()) {
-            String d = m.destination().replaceAll("/+$", "");
+            String d = withoutTrailingSlashes(m.destination());
             if (d.equals("/dev") && (MountOptions.parse(m.options()).bind() || "bind".equals(m.type()))) {
                 return false;
             }
@@ -567,7 +595,7 @@ public final class ProgramCompiler {
             p.add(Op.KEEPCAPS, "keep capabilities across the uid change").i(1).done();
         }
         if (setgroupsAllowed()) {
-            long[] gids = proc.user().additionalGids().stream().mapToLong(Long::longValue).toArray();
+            long[] gids = longs(proc.user().additionalGids());
             p.add(Op.SETGROUPS, "set additional groups " + proc.user().additionalGids()).n(gids).done();
         }
         p.add(Op.SETRESGID, "set gid " + proc.user().gid()).i(proc.user().gid()).done();

@@ -144,6 +144,21 @@ public final class StateStore {
     /** Removes the container's directory and its files (it holds no mounts). */
     public void remove(String id) throws HullException {
         Path dir = dir(id);
+        try {
+            // the files this runtime makes, without listing the directory (which costs a lambda
+            // and a lock class on a fresh JVM); anything else makes the rmdir fail, then we list
+            for (String f : new String[] {STATE, STATE + ".tmp", LOCK, ProgramCompiler.START_SOCKET}) {
+                Files.deleteIfExists(dir.resolve(f));
+            }
+            Files.deleteIfExists(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            removeAll(dir);
+        } catch (IOException e) {
+            throw new HullException("remove state directory " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void removeAll(Path dir) throws HullException {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path f : ds) {
                 Files.deleteIfExists(f);
