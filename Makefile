@@ -46,7 +46,7 @@ aot: $(DEMO)/config.json
 	@rm -f $(BUILD)/hull-runtime.aot
 	@if [ "$$(id -u)" = 0 ]; then \
 	  . $(BUILD)/env; \
-	  $$HULL_JAVA -XX:AOTCacheOutput=$(BUILD)/hull-runtime.aot -Xlog:aot=off -Xlog:cds=off \
+	  $$HULL_EXECUTOR --front -- $$HULL_JAVA -XX:AOTCacheOutput=$(BUILD)/hull-runtime.aot -Xlog:aot=off -Xlog:cds=off \
 	    -XX:+UseSerialGC -Xint --enable-native-access=ALL-UNNAMED \
 	    -Dhull.executor=$$HULL_EXECUTOR -cp $$HULL_CP dev.hull.runtime.cli.Train $(DEMO) >/dev/null \
 	  || echo "warning: AOT training failed; hull-runtime will start without the cache" >&2; \

@@ -160,13 +160,6 @@ static int pump(int from, int to)
     return 0;
 }
 
-static int status_of(int st)
-{
-    if (WIFEXITED(st))
-        return WEXITSTATUS(st);
-    return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 125;
-}
-
 int tty_proxy(int sock, int child)
 {
     int master = recv_fd(sock);

@@ -28,7 +28,7 @@
 #define TAG_STRV 'V'  /* u32 count, u32 0, (count+1) pointer slots, strings: linked into argv form */
 
 #define HULL_OPS(X)                                                                                \
-    X(1, GRAB_FDS)        /* I first, I count: take these fds from the parent (pidfd_getfd) */    \
+    X(1, GRAB_FDS)        /* I pid, I first, I count: copy these fds of pid (pidfd_getfd) */     \
     X(2, CONNECT_SOCKET)  /* S path: connect to an AF_UNIX socket, keep it as the console fd */   \
     X(3, JOIN_NS)         /* N types, V paths: setns into each (user ns in the right order) */    \
     X(4, UNSHARE_TIME)    /* I has_offsets, I mono_s, I mono_ns, I boot_s, I boot_ns */           \
@@ -70,7 +70,7 @@
     X(39, SECCOMP)        /* I flags, B sock_filter[] */                                          \
     X(40, DUMPABLE)       /* I on */                                                              \
     X(41, LOOKUP_EXEC)    /* S file, S PATH value (may be empty) */                               \
-    X(42, CREATED)        /* I release: tell the runtime; release the parent (create) */          \
+    X(42, CREATED)        /* tell the runtime the container is created */                         \
     X(43, WAIT_START)     /* wait for START on the control channel or the start socket */         \
     X(44, EXEC)           /* V argv, V env, I stdio (0 inherit, 1 tty) */                         \
     X(45, SET_STATE)      /* B state JSON given to the next hooks on stdin */                     \
@@ -99,6 +99,12 @@ enum msg_type {
     MSG_START = 6,      /* R->E (or start client -> E): state JSON for startContainer hooks */
     MSG_ERROR = 7,      /* E->R: i32 step, i32 errno (0: see text), i32 op, detail text */
     MSG_DONE = 8,       /* E->R: a program without EXEC finished */
+    /* the front/broker channel (front.c) */
+    MSG_SPAWN = 9,      /* R->F: a program; fork an executor to run it */
+    MSG_SPAWNED = 10,   /* F->R: i32 pid, i32 fd R writes to, i32 fd R reads from (open them via
+                           /proc/<front>/fd) */
+    MSG_OPENED = 11,    /* R->F: the runtime has opened them; the front closes its copies */
+    MSG_EXITED = 12,    /* F->R: i32 pid, i32 status (exit code, 128+N for signal N) of an executor */
 };
 
 struct msg_hdr {
@@ -146,7 +152,6 @@ struct ctx {
     int listen_fd;         /* start socket */
     int tty_fd;            /* pty slave once CONSOLE ran */
     int dir_fd;            /* state dir (for unlinking the start socket) */
-    int hold_fd;           /* keeps the executor's parent alive while we use its pipes */
     char exec_path[4096];  /* set by LOOKUP_EXEC */
     const void *state;     /* state JSON for hooks */
     size_t state_len;
@@ -217,6 +222,12 @@ int resolve_in_root(const char *path, int flags, int mkkind); /* fd or -errno */
 int proc_fd_path(char *buf, size_t cap, int fd);
 int unix_addr(const char *dir, const char *name, void *addr, unsigned *addrlen, int *tmpfd);
 int tty_proxy(int sock, int child);
+int run_program(struct prog *p);
+void reset_signals(void);
+int status_of(int wait_status);
+int serve(int in, int out, pid_t jvm);
+int front_main(char **java_argv);
+int broker_main(void);
 
 #define MK_NONE 0
 #define MK_DIR 1

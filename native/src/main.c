@@ -9,6 +9,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -23,7 +24,6 @@ struct ctx g = {
     .listen_fd = -1,
     .tty_fd = -1,
     .dir_fd = -1,
-    .hold_fd = -1,
 };
 
 static int simple_op(int op, struct cur *c)
@@ -133,17 +133,6 @@ static int run_step(const struct step *st)
     return r;
 }
 
-/* Moves an fd to a number >= 3 that stays out of the way of the fds we hand to the container. */
-static int park_fd(int fd)
-{
-    int n = fcntl(fd, F_DUPFD_CLOEXEC, 64);
-    if (n < 0)
-        n = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-    if (n >= 0)
-        close(fd);
-    return n;
-}
-
 /* The kernel's struct sigaction (rt_sigaction(2)). */
 struct kernel_sigaction {
     void (*handler)(int);
@@ -152,7 +141,7 @@ struct kernel_sigaction {
     uint64_t mask;
 };
 
-static void reset_signals(void)
+void reset_signals(void)
 {
     sigset_t all;
     sigfillset(&all);
@@ -172,12 +161,35 @@ static void reset_signals(void)
     }
 }
 
+int status_of(int st)
+{
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 125;
+}
+
+/* Runs every step; a failed step is reported to the runtime and ends this process. */
+int run_program(struct prog *p)
+{
+    for (uint32_t i = 0; i < p->nsteps; i++) {
+        g.step = (int)i;
+        g.op = p->steps[i]->op;
+        int r = run_step(p->steps[i]);
+        if (r < 0) {
+            report_error((int)i, -r);
+            _exit(g.in_child ? 126 : 125);
+        }
+    }
+    msg_send(g.report_fd, MSG_DONE, NULL, 0);
+    return 0;
+}
+
 static int usage(void)
 {
-    dprintf(2, "usage: hull-exec            (runs the setup program read from stdin)\n"
-               "       hull-exec --dump     (prints the program read from stdin)\n"
-               "       hull-exec --ops      (prints the op table)\n"
-               "hull-exec is started by hull-runtime; it is not meant to be run by hand.\n");
+    dprintf(2, "usage: hull-exec --front -- JAVA ARGS...  (bin/hull-runtime: the runtime's own process)\n"
+               "       hull-exec --broker                 (for a JVM that started us: stdin/stdout)\n"
+               "       hull-exec --dump                   (prints the program read from stdin)\n"
+               "       hull-exec --ops                    (prints the op table)\n");
     return 2;
 }
 
@@ -198,42 +210,9 @@ int main(int argc, char **argv)
         prog_dump(&p, 1);
         return 0;
     }
-    if (argc != 1)
-        return usage();
-
-    reset_signals();
-    /*
-     * stdin/stdout are the control pipes from the runtime.  Park them on high fds and put
-     * /dev/null on 0 and 1 until GRAB_FDS fetches the runtime's real stdio.
-     */
-    g.ctl_in = park_fd(0);
-    g.ctl_out = park_fd(1);
-    if (g.ctl_in < 0 || g.ctl_out < 0)
-        return 125;
-    g.report_fd = g.ctl_out;
-    int null = open("/dev/null", O_RDWR);
-    if (null >= 0) {
-        dup2(null, 0);
-        dup2(null, 1);
-        if (null > 2)
-            close(null);
-    }
-
-    int r = prog_read(g.ctl_in, &p);
-    if (r < 0) {
-        detail("cannot read the setup program");
-        report_error(-1, -r);
-        return 125;
-    }
-    for (uint32_t i = 0; i < p.nsteps; i++) {
-        g.step = (int)i;
-        g.op = p.steps[i]->op;
-        r = run_step(p.steps[i]);
-        if (r < 0) {
-            report_error((int)i, -r);
-            _exit(g.in_child ? 126 : 125);
-        }
-    }
-    msg_send(g.report_fd, MSG_DONE, NULL, 0);
-    return 0;
+    if (argc >= 4 && !strcmp(argv[1], "--front") && !strcmp(argv[2], "--"))
+        return front_main(argv + 3);
+    if (argc == 2 && !strcmp(argv[1], "--broker"))
+        return broker_main();
+    return usage();
 }

@@ -14,11 +14,12 @@
 
 #include "hull.h"
 
-/* fds the runtime asked to hand over: its stdin/stdout, and --preserve-fds */
+/* --preserve-fds when the runtime (pid) is not our ancestor's owner of them: copy its fds */
 int op_grab_fds(struct cur *c)
 {
+    pid_t from = (pid_t)cur_int(c);
     int first = (int)cur_int(c), count = (int)cur_int(c);
-    int pidfd = (int)syscall(SYS_pidfd_open, getppid(), 0);
+    int pidfd = (int)syscall(SYS_pidfd_open, from, 0);
     if (pidfd < 0) {
         detail("pidfd_open of the runtime");
         return -errno;
@@ -209,11 +210,7 @@ static int wait_child(pid_t pid)
         if (w < 0 && errno != EINTR)
             return 125;
     }
-    if (WIFEXITED(st))
-        return WEXITSTATUS(st);
-    if (WIFSIGNALED(st))
-        return 128 + WTERMSIG(st);
-    return 125;
+    return status_of(st);
 }
 
 /*
@@ -225,15 +222,8 @@ static int wait_child(pid_t pid)
 int op_clone(struct cur *c)
 {
     int64_t flags = cur_int(c), mode = cur_int(c);
-    int sv[2] = {-1, -1}, hold[2] = {-1, -1};
+    int sv[2] = {-1, -1};
     if (mode == 2 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-        return -errno;
-    /*
-     * The runtime's JDK closes its ends of our stdin/stdout pipes as soon as this process exits,
-     * even though the child still uses them: so in mode 0 we stay until the child lets go of
-     * this pipe (at CREATED for create, else at exec or death).
-     */
-    if (mode == 0 && pipe2(hold, O_CLOEXEC) < 0)
         return -errno;
     /* forwarded signals must not be lost between clone and sigaction */
     sigset_t fwd, old;
@@ -251,10 +241,6 @@ int op_clone(struct cur *c)
     }
     if (pid == 0) {
         g.in_child = 1;
-        if (mode == 0) {
-            close(hold[0]);
-            g.hold_fd = hold[1];
-        }
         if (mode) {
             sigprocmask(SIG_SETMASK, &old, NULL);
             if (mode == 2) {
@@ -270,15 +256,8 @@ int op_clone(struct cur *c)
     int r = msg_send(g.ctl_out, MSG_PID, &p32, sizeof p32);
     close(g.ctl_in);
     close(g.ctl_out);
-    if (mode == 0) {
-        char byte;
-        close(hold[1]);
-        close(0);
-        close(1);
-        while (read(hold[0], &byte, 1) < 0 && errno == EINTR)
-            ;
-        _exit(r < 0 ? 125 : 0);
-    }
+    if (mode == 0)
+        _exit(r < 0 ? 125 : 0); /* the container is reparented to the caller's subreaper */
     child_pid = pid;
     struct sigaction sa = {.sa_handler = forward_signal};
     sa.sa_flags = SA_RESTART;

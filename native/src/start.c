@@ -45,13 +45,8 @@ int op_listen_start(struct cur *c)
 
 int op_created(struct cur *c)
 {
-    int release = (int)cur_int(c);
-    int r = msg_send(g.ctl_out, MSG_CREATED, NULL, 0);
-    if (release && g.hold_fd >= 0) { /* create: the parent may go, we are reparented */
-        close(g.hold_fd);
-        g.hold_fd = -1;
-    }
-    return r;
+    (void)c;
+    return msg_send(g.ctl_out, MSG_CREATED, NULL, 0);
 }
 
 /* A created container dies on the usual signals, as runc's does, even as the init of a PID

@@ -10,22 +10,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A running hull-exec: started with ProcessBuilder (stdin and stdout become the control pipes;
- * the executor fetches the runtime's real stdio itself with pidfd_getfd), fed its program, then
- * talked to with {@link Message}s. ProcessBuilder is used instead of a native posix_spawn on
- * purpose: it costs no FFM handles, which are expensive on a fresh JVM.
+ * One executor: a hull-exec process forked by the front to run one setup program, and the two
+ * pipes the runtime talks to it (and to the container it clones) through. The pipe from the
+ * executor reaches end-of-file when every process of the program has let go of it: for a
+ * container, when its program exec'd (the executor's end is close-on-exec) or it died.
  */
 public final class Executor implements AutoCloseable {
-    private final Process process;
+    private final Channel channel;
+    private final long pid;
     private final SetupProgram program;
     private final OutputStream out;
     private final InputStream in;
 
-    private Executor(Process process, SetupProgram program) {
-        this.process = process;
+    Executor(Channel channel, long pid, SetupProgram program, OutputStream out, InputStream in) {
+        this.channel = channel;
+        this.pid = pid;
         this.program = program;
-        this.out = process.getOutputStream();
-        this.in = new BufferedInputStream(process.getInputStream(), 4096);
+        this.out = out;
+        this.in = new BufferedInputStream(in, 4096);
     }
 
     /** Where hull-exec is: -Dhull.executor (set by bin/hull-runtime), else next to the build. */
@@ -42,22 +44,28 @@ public final class Executor implements AutoCloseable {
     }
 
     public static Executor start(SetupProgram program) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(binary().toString());
-        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
-        pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
-        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-        Executor e = new Executor(pb.start(), program);
-        e.out.write(program.encode());
-        e.out.flush();
-        return e;
+        return Channel.get().spawn(program.encode(), program);
+    }
+
+    /**
+     * The pid whose descriptors --preserve-fds must be copied from, or 0 when the executors
+     * inherit them (under the front, which is the caller's own process).
+     */
+    public static long preservedFdsOwner() throws IOException {
+        return Channel.get().broker() ? ProcessHandle.current().pid() : 0;
     }
 
     public SetupProgram program() {
         return program;
     }
 
-    public Process process() {
-        return process;
+    public long pid() {
+        return pid;
+    }
+
+    /** Waits for the executor to exit: its status, or the container's for a foreground run. */
+    public int awaitExit() throws IOException {
+        return channel.awaitExit(pid);
     }
 
     public void send(int type, byte[] payload) throws IOException {
@@ -97,7 +105,9 @@ public final class Executor implements AutoCloseable {
     public Message expect(int type, String waitingFor) throws IOException, ExecutorFailure {
         Message m = next();
         if (m == null) {
-            throw new IOException("the container process exited while " + waitingFor + exitNote());
+            int status = awaitExit();
+            throw new IOException("the container process exited while " + waitingFor
+                    + (status == 0 ? "" : " (executor exit status " + status + ")"));
         }
         if (m.type() == Message.ERROR) {
             throw ExecutorFailure.of(m, program);
@@ -106,18 +116,6 @@ public final class Executor implements AutoCloseable {
             throw new IOException("unexpected message " + m.type() + " from hull-exec while " + waitingFor);
         }
         return m;
-    }
-
-    private String exitNote() {
-        try {
-            if (process.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                int code = process.exitValue();
-                return code == 0 ? "" : " (executor exit status " + code + ")";
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return "";
     }
 
     /** Stops talking: closes our end of the pipes (the container sees EOF). */

@@ -80,10 +80,13 @@ public final class Create {
         try {
             program = ProgramCompiler.compile(new ProgramCompiler.Input(spec, o.id(), bundle, rootfs,
                     store.dir(o.id()), mode, o.consoleSocket(), o.noPivot(), o.noNewKeyring(),
-                    o.preserveFds(), cgroup.dirs(), host.mode() == CgroupMode.V2, HostFacts.probe(),
+                    o.preserveFds(), o.preserveFds() > 0 ? Executor.preservedFdsOwner() : 0,
+                    cgroup.dirs(), host.mode() == CgroupMode.V2, HostFacts.probe(),
                     ctx.log()));
         } catch (SpecException e) {
             throw new HullException("config.json: " + e.getMessage());
+        } catch (IOException e) {
+            throw new HullException("hull-exec: " + e.getMessage());
         }
         Trace.mark("program compiled");
         if (ctx.log().debugging()) {
@@ -275,9 +278,9 @@ public final class Create {
         Teardown.killAll(rec, cg.madeBy(created));
         if (ex != null) {
             try {
-                ex.process().waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                ex.awaitExit();
+            } catch (IOException e) {
+                // the front is gone: nothing to wait for
             }
         }
         try {

@@ -30,14 +30,10 @@ public final class HookRunner {
         }
         try (Executor ex = Executor.start(p)) {
             ex.expect(Message.DONE, "running the " + kind + " hooks");
-            ex.process().waitFor();
         } catch (ExecutorFailure f) {
             throw new HullException(f.errno() == 0 && !f.detail().isEmpty() ? f.detail() : f.getMessage());
         } catch (IOException e) {
             throw new HullException(kind + " hooks: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HullException(kind + " hooks: interrupted");
         }
     }
 }

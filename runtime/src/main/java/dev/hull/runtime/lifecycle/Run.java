@@ -7,8 +7,6 @@ import dev.hull.runtime.exec.ExecutorFailure;
 import dev.hull.runtime.exec.Message;
 import dev.hull.runtime.state.ContainerRecord;
 import dev.hull.runtime.state.Status;
-import dev.hull.sys.LibC;
-import dev.hull.sys.SysException;
 import java.io.IOException;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -44,13 +42,12 @@ public final class Run {
         if (detach) {
             return 0;
         }
-        forwardSignals(ex.process());
+        ignoreSignals();
         int status;
         try {
-            status = ex.process().waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            status = 130;
+            status = ex.awaitExit(); // the executor's parent exits with the container's status
+        } catch (IOException e) {
+            throw new HullException("run: " + e.getMessage());
         }
         Trace.mark("container exited");
         if (!keep) {
@@ -65,52 +62,27 @@ public final class Run {
         ex.close();
         Teardown.killAll(r, true);
         try {
-            ex.process().waitFor();
+            ex.awaitExit();
             Teardown.destroy(ctx, r);
         } catch (HullException e) {
             ctx.log().warn(e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            ctx.log().warn("run: " + e.getMessage());
         }
     }
 
     /**
-     * Signals sent to the runtime go to the executor's parent, which passes them to the container.
-     * SIGINT and SIGQUIT from a terminal reach that parent directly (same process group), so the
-     * runtime only has to survive them.
+     * While the container runs, signals are hull-exec's front's business: it passes those sent to
+     * the runtime's process on to the executor's parent, which passes them to the container.
+     * Those a terminal sends to the whole process group reach this JVM too: it must outlive them
+     * to clean up after the container.
      */
-    private static void forwardSignals(Process parent) {
-        Forward forward = new Forward(parent.pid());
-        for (String name : new String[] {"INT", "QUIT"}) {
+    private static void ignoreSignals() {
+        for (String name : new String[] {"INT", "QUIT", "TERM", "HUP", "USR1", "USR2"}) {
             try {
                 Signal.handle(new Signal(name), SignalHandler.SIG_IGN);
             } catch (IllegalArgumentException e) {
                 // reserved by the JVM here: nothing to do
-            }
-        }
-        for (String name : new String[] {"TERM", "HUP", "USR1", "USR2"}) {
-            try {
-                Signal.handle(new Signal(name), forward);
-            } catch (IllegalArgumentException e) {
-                // reserved by the JVM here
-            }
-        }
-    }
-
-    /** Passes a signal on to the executor's parent (a class, not a lambda: start-up time). */
-    private static final class Forward implements SignalHandler {
-        private final long pid;
-
-        Forward(long pid) {
-            this.pid = pid;
-        }
-
-        @Override
-        public void handle(Signal sig) {
-            try {
-                LibC.kill(pid, sig.getNumber());
-            } catch (SysException e) {
-                // the parent has just exited: nothing left to signal
             }
         }
     }

@@ -34,7 +34,8 @@ public final class ProgramCompiler {
     /** Everything the compiler needs. {@code cgroupDirs}: hierarchy key -> host directory. */
     public record Input(Spec spec, String id, Path bundle, Path rootfs, Path stateDir,
                         LaunchMode mode, String consoleSocket, boolean noPivot, boolean noNewKeyring,
-                        int preserveFds, Map<String, Path> cgroupDirs, boolean cgroupV2Host,
+                        int preserveFds, long preservedFdsOwner, Map<String, Path> cgroupDirs,
+                        boolean cgroupV2Host,
                         HostFacts host, Consumer<String> warn) {}
 
     /** The name of the start socket in the state directory. */
@@ -160,9 +161,11 @@ public final class ProgramCompiler {
     // ---- parent phase: runs in the runtime's namespaces ----
 
     private void parentPhase() throws SpecException {
-        p.add(Op.GRAB_FDS, "take the runtime's stdin and stdout").i(0).i(2).done();
-        if (in.preserveFds() > 0) {
-            p.add(Op.GRAB_FDS, "take --preserve-fds " + in.preserveFds()).i(3).i(in.preserveFds()).done();
+        // the executor inherits the caller's stdio and --preserve-fds from the front, unless the
+        // runtime runs under a broker: then it copies the fds from the runtime's process
+        if (in.preserveFds() > 0 && in.preservedFdsOwner() > 0) {
+            p.add(Op.GRAB_FDS, "take --preserve-fds " + in.preserveFds()).i(in.preservedFdsOwner())
+                    .i(3).i(in.preserveFds()).done();
         }
         if (proc.terminal() && in.consoleSocket() != null) {
             p.add(Op.CONNECT_SOCKET, "connect to --console-socket " + in.consoleSocket())
@@ -727,7 +730,7 @@ public final class ProgramCompiler {
         }
         p.add(Op.LOOKUP_EXEC, "find " + proc.args().get(0)).s(proc.args().get(0)).s(path).done();
         p.add(Op.CLOSE_FDS, "close the runtime's file descriptors").i(3 + in.preserveFds()).done();
-        p.add(Op.CREATED, "report the container created").i(in.mode() == LaunchMode.CREATE ? 1 : 0).done();
+        p.add(Op.CREATED, "report the container created").done();
         p.add(Op.WAIT_START, "wait for start").done();
         hookSteps(spec.hooks().startContainer(), "startContainer");
         p.add(Op.EXEC, "exec " + proc.args().get(0)).v(proc.args()).v(environment())

@@ -29,11 +29,21 @@ class CleanupIT extends ContainerTest {
         return pb.start();
     }
 
-    /** SIGKILLs the hull-runtime JVM (bin/hull-runtime execs java: the Process is the JVM). */
+    /**
+     * SIGKILLs the hull-runtime JVM: bin/hull-runtime execs hull-exec's front (the Process), whose
+     * child the JVM is. The front must then exit with the JVM's status.
+     */
     private static void kill9(Process p) throws Exception {
-        assertTrue(Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/exe")).toString().endsWith("/java"),
-                "not the JVM");
-        Cmd.Result k = Cmd.run("kill", "-9", Long.toString(p.pid()));
+        assertTrue(Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/exe")).toString().endsWith("/hull-exec"),
+                "not hull-exec's front");
+        long jvm = -1;
+        for (ProcessHandle child : p.toHandle().children().toList()) {
+            if (Files.readSymbolicLink(Path.of("/proc/" + child.pid() + "/exe")).toString().endsWith("/java")) {
+                jvm = child.pid();
+            }
+        }
+        assertTrue(jvm > 0, "the front has no JVM child");
+        Cmd.Result k = Cmd.run("kill", "-9", Long.toString(jvm));
         assertEquals(0, k.code(), k.toString());
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         assertEquals(137, p.exitValue());

@@ -178,13 +178,15 @@ class ProgramCompilerTest {
             spec = c.spec();
         }
 
+        long preservedFdsOwner; // 0: under the front, the executor inherits the fds
+
         In(Spec s) {
             spec = s;
         }
 
         ProgramCompiler.Input input() {
             return new ProgramCompiler.Input(spec, "c1", bundle, root, stateDir, mode, consoleSocket, noPivot,
-                    noNewKeyring, preserveFds, cgroupDirs, v2, host, warnings::add);
+                    noNewKeyring, preserveFds, preservedFdsOwner, cgroupDirs, v2, host, warnings::add);
         }
 
         SetupProgram compile() throws SpecException {
@@ -259,7 +261,7 @@ class ProgramCompilerTest {
         SetupProgram p = in.compile();
         List<Op> want = new ArrayList<>(List.of(
                 // parent (the start socket is bound here, as the runtime's root: see ProgramCompiler)
-                Op.GRAB_FDS, Op.CONNECT_SOCKET, Op.LISTEN_START, Op.CLONE,
+                Op.CONNECT_SOCKET, Op.LISTEN_START, Op.CLONE,
                 // child, before the rootfs
                 Op.WAIT_GO, Op.SETSID, Op.UMASK, Op.JOIN_KEYRING, Op.SETHOSTNAME,
                 Op.MOUNT, Op.MOUNT, Op.OPEN_ROOT));
@@ -286,32 +288,31 @@ class ProgramCompilerTest {
         assertEquals(want, ops(p));
         assertEquals(List.of(), warnings);
 
-        assertEquals(List.of(0L, 2L), at(p, 0));
-        assertEquals(List.of("/run/console.sock"), at(p, 1));
-        assertEquals(List.of(stateDir.toString(), "exec.sock"), at(p, 2));
+        assertEquals(List.of("/run/console.sock"), at(p, 0));
+        assertEquals(List.of(stateDir.toString(), "exec.sock"), at(p, 1));
         long flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS;
         assertEquals(0x6c020000L, flags);
-        assertEquals(List.of(flags, 0L), at(p, 3));
-        assertEquals("clone the container process (flags 6c020000)", p.describe(3));
+        assertEquals(List.of(flags, 0L), at(p, 2));
+        assertEquals("clone the container process (flags 6c020000)", p.describe(2));
 
-        assertEquals(List.of(0L), at(p, 6));
-        assertEquals(List.of("_ses.c1"), at(p, 7));
-        assertEquals(List.of("runc"), at(p, 8));
-        assertEquals(List.of("", "/", "", MS_SLAVE | MS_REC, ""), at(p, 9));
-        assertEquals(List.of(rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""), at(p, 10));
-        assertEquals(List.of(rootfs.toString()), at(p, 11));
+        assertEquals(List.of(0L), at(p, 5));
+        assertEquals(List.of("_ses.c1"), at(p, 6));
+        assertEquals(List.of("runc"), at(p, 7));
+        assertEquals(List.of("", "/", "", MS_SLAVE | MS_REC, ""), at(p, 8));
+        assertEquals(List.of(rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""), at(p, 9));
+        assertEquals(List.of(rootfs.toString()), at(p, 10));
 
-        assertEquals(mnt("proc", "/proc", "proc", 0, "", 1, 0, 0, 0, 0, ""), at(p, 12));
+        assertEquals(mnt("proc", "/proc", "proc", 0, "", 1, 0, 0, 0, 0, ""), at(p, 11));
         assertEquals(mnt("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", 1, 0, 0, 0,
-                0, ""), at(p, 13));
+                0, ""), at(p, 12));
         assertEquals(mnt("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-                "newinstance,ptmxmode=0666,mode=0620,gid=5", 1, 0, 0, 0, 0, ""), at(p, 14));
+                "newinstance,ptmxmode=0666,mode=0620,gid=5", 1, 0, 0, 0, 0, ""), at(p, 13));
         assertEquals(mnt("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=1777,size=65536k",
-                1, 0, 0, 0, 0, ""), at(p, 15));
+                1, 0, 0, 0, 0, ""), at(p, 14));
         assertEquals(mnt("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NOEXEC | MS_NODEV, "", 1, 0, 0, 0, 0,
-                ""), at(p, 16));
+                ""), at(p, 15));
         assertEquals(mnt("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RDONLY, "", 1, 0, 0, 0,
-                0, ""), at(p, 17));
+                0, ""), at(p, 16));
 
         List<String> nodes = new ArrayList<>();
         for (List<Object> f : all(p, Op.MKNOD_IN_ROOT)) {
@@ -345,7 +346,7 @@ class ProgramCompilerTest {
         assertEquals(List.of(List.of(0L), List.of(18L)), all(p, Op.UMASK));
         assertEquals(List.of("sh", PATH), first(p, Op.LOOKUP_EXEC));
         assertEquals(List.of(3L), first(p, Op.CLOSE_FDS));
-        assertEquals(List.of(1L), first(p, Op.CREATED));
+        assertEquals(List.of(), first(p, Op.CREATED));
         assertEquals(List.of(List.of("sh"), List.of("PATH=" + PATH, "TERM=xterm", "HOME=/root"), 1L),
                 first(p, Op.EXEC));
     }
@@ -367,8 +368,7 @@ class ProgramCompilerTest {
         in.mode = mode;
         SetupProgram p = in.compile();
         assertEquals(mode == LaunchMode.CREATE ? 1 : 0, count(p, Op.LISTEN_START));
-        assertEquals(List.of(mode == LaunchMode.CREATE ? 1L : 0L), first(p, Op.CREATED),
-                "only create releases the executor's parent at CREATED");
+        assertEquals(List.of(), first(p, Op.CREATED));
         assertEquals((long) mode.parentMode, first(p, Op.CLONE).get(1));
         assertEquals(List.of(0L, 0L, 1L, 2L), List.of((long) LaunchMode.CREATE.parentMode,
                 (long) LaunchMode.RUN_DETACHED.parentMode, (long) LaunchMode.RUN_FOREGROUND.parentMode,
@@ -906,8 +906,12 @@ class ProgramCompilerTest {
         in.noNewKeyring = true;
         in.preserveFds = 2;
         SetupProgram p = in.compile();
-        assertEquals(List.of(List.of(0L, 2L), List.of(3L, 2L)), all(p, Op.GRAB_FDS));
+        // under the front the executor inherits the fds: nothing to copy
+        assertEquals(List.of(), all(p, Op.GRAB_FDS));
         assertEquals(List.of(5L), first(p, Op.CLOSE_FDS));
+        // under a broker they are copied from the runtime's process
+        in.preservedFdsOwner = 4242;
+        assertEquals(List.of(List.of(4242L, 3L, 2L)), all(in.compile(), Op.GRAB_FDS));
         assertEquals(0, count(p, Op.PIVOT_ROOT));
         assertEquals(1, count(p, Op.MOVE_ROOT));
         assertEquals(0, count(p, Op.JOIN_KEYRING));
