@@ -309,6 +309,9 @@ public final class ProgramCompiler {
     }
 
     private void mount(Mount m, String field) throws SpecException {
+        if (!m.uidMappings().isEmpty() || !m.gidMappings().isEmpty()) {
+            throw new SpecException(field + ".uidMappings: idmapped mounts are not supported yet");
+        }
         MountOptions o = MountOptions.parse(m.options());
         String type = empty(m.type()) ? "" : m.type();
         if (o.tmpcopyup()) {

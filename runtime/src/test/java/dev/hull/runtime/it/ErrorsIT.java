@@ -130,6 +130,21 @@ class ErrorsIT extends ContainerTest {
                 "create", "--bundle", b.dir.toString(), id);
     }
 
+    /** Mounts with their own id mappings are refused, not mounted without them. */
+    @Test
+    void anIdmappedMountIsRefusedUntilSupported() {
+        TestBundle b = bundle();
+        b.mount("/x", "bind", dir.toString(), "rbind");
+        int index = b.mounts().size() - 1;
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> m = (java.util.Map<String, Object>) b.mounts().get(index);
+        m.put("uidMappings", List.of(TestBundle.obj("containerID", 0, "hostID", 100000, "size", 1)));
+        b.write();
+        String id = newId();
+        refused(id, "hull-runtime: config.json: mounts[" + index + "].uidMappings: idmapped mounts are not supported yet",
+                "create", "--bundle", b.dir.toString(), id);
+    }
+
     @Test
     void systemdCgroupsPathWithoutTheSystemdDriver() {
         TestBundle b = bundle();
