@@ -80,7 +80,8 @@
     X(49, MKDIR_IN_ROOT)  /* S path: create the directory (and parents) inside the rootfs */   \
     X(50, JOIN_KEYRING)   /* S name: a new session keyring for the container, as runc makes */ \
     X(51, IOPRIO)         /* I ioprio value (class << 13 | level) */                             \
-    X(52, SCHED)          /* I policy, I flags, I nice, I priority, I runtime, I deadline, I period */
+    X(52, SCHED)          /* I policy, I flags, I nice, I priority, I runtime, I deadline, I period */ \
+    X(53, DEVICE_FILTER)  /* S cgroup v2 dir, B bpf_insn[]: attach it, detach the ones before */
 
 enum hull_op {
 #define X(code, name) OP_##name = code,
@@ -216,6 +217,7 @@ int op_close_fds(struct cur *c);
 int op_join_keyring(struct cur *c);
 int op_ioprio(struct cur *c);
 int op_sched(struct cur *c);
+int op_device_filter(struct cur *c);
 
 /* helpers */
 int resolve_in_root(const char *path, int flags, int mkkind); /* fd or -errno */

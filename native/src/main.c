@@ -120,6 +120,7 @@ static int run_step(const struct step *st)
         CASE(OP_JOIN_KEYRING, op_join_keyring)
         CASE(OP_IOPRIO, op_ioprio)
         CASE(OP_SCHED, op_sched)
+        CASE(OP_DEVICE_FILTER, op_device_filter)
 #undef CASE
     default:
         r = simple_op(st->op, &c);

@@ -1,6 +1,9 @@
 package dev.hull.cgroups;
 
+import dev.hull.spec.Resources;
+import dev.hull.sys.Errno;
 import dev.hull.sys.KernelFiles;
+import dev.hull.sys.MountInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
@@ -16,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A container's cgroup: one directory per mounted hierarchy (all the v1 ones, the unified one on
@@ -25,6 +29,7 @@ import java.util.Map;
 public final class Cgroup {
     private final CgroupMode mode;
     private final Map<String, Path> dirs; // hierarchy key -> directory
+    private Path unifiedMount;            // where the v2 tree is mounted, found when needed
 
     /** Children before parents. A class, not a lambda: lambdas cost start-up time. */
     private static final Comparator<Path> DEEPEST_FIRST = new Comparator<>() {
@@ -39,14 +44,20 @@ public final class Cgroup {
         this.dirs = dirs;
     }
 
+    private Cgroup(CgroupMode mode, Map<String, Path> dirs, Path unifiedMount) {
+        this(mode, dirs);
+        this.unifiedMount = unifiedMount;
+    }
+
     /** The container's cgroup for a resolved cgroupsPath (see {@link CgroupPath}). */
     public static Cgroup of(CgroupHost host, String path) {
         Map<String, Path> dirs = new LinkedHashMap<>();
+        Path unified = host.unified() == null ? null : host.unified().mountPoint();
         for (Hierarchy h : host.hierarchies()) {
             String rel = path.startsWith("/") ? path : join(ownBelowMount(host, h), path);
             dirs.put(h.key(), h.mountPoint().resolve(rel.substring(1)).normalize());
         }
-        return new Cgroup(host.mode(), dirs);
+        return new Cgroup(host.mode(), dirs, unified);
     }
 
     /**
@@ -121,13 +132,16 @@ public final class Cgroup {
                     try {
                         Files.createDirectory(p);
                     } catch (IOException ex) {
-                        throw new CgroupException("create cgroup " + p + ": " + reason(ex), ex);
+                        throw new CgroupException("create cgroup " + p + ": " + describe(ex), ex);
                     }
                     created.add(p);
                     if (e.getKey().contains("cpuset")) {
                         inheritCpuset(p);
                     }
                 }
+            }
+            if (mode == CgroupMode.V2 && dirs.get("") != null) {
+                enableAlongPath(dirs.get(""), null);
             }
             return created;
         } catch (CgroupException ex) {
@@ -157,9 +171,238 @@ public final class Cgroup {
             try {
                 Files.writeString(procs, Long.toString(pid));
             } catch (IOException ex) {
-                throw new CgroupException("join cgroup: write " + pid + " to " + procs + ": " + reason(ex), ex);
+                throw new CgroupException("join cgroup: write " + pid + " to " + procs + ": " + describe(ex), ex);
             }
         }
+    }
+
+    /**
+     * On v2, a cgroup only gets the controllers its parent enables for its children: enable them
+     * (all that each level has, or just {@code only}) on every level from the mount down to the
+     * container's parent, as runc does. Best effort: a level with processes of its own refuses
+     * (no internal processes), and the container then runs without those limits unless it asks.
+     */
+    private void enableAlongPath(Path leaf, String only) {
+        Path root = unifiedMount();
+        if (root == null || !leaf.startsWith(root)) {
+            return;
+        }
+        Path level = root;
+        for (Path part : root.relativize(leaf)) {
+            try {
+                String available = KernelFiles.readTrimmed(level.resolve("cgroup.controllers"));
+                for (String c : available.split(" ")) {
+                    if (!c.isEmpty() && (only == null || only.equals(c))) {
+                        try {
+                            Files.writeString(level.resolve("cgroup.subtree_control"), "+" + c);
+                        } catch (IOException e) {
+                            // see above
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                return;
+            }
+            level = level.resolve(part);
+        }
+    }
+
+    private Path unifiedMount() {
+        if (unifiedMount == null && dirs.get("") != null) {
+            try {
+                MountInfo m = MountInfo.containing(MountInfo.self(), dirs.get("").toString());
+                if (m != null && m.fsType().equals("cgroup2")) {
+                    unifiedMount = Path.of(m.mountPoint());
+                }
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return unifiedMount;
+    }
+
+    /**
+     * Applies linux.resources. On v2 the device list is not applied here: it is an eBPF program
+     * ({@link DeviceFilter}) that the executor attaches.
+     */
+    public void apply(Resources r, DeviceRules.Effective devices, boolean update, Consumer<String> warn)
+            throws CgroupException {
+        if (mode == CgroupMode.V2) {
+            V2Resources.apply(r, files(), update, warn);
+        } else {
+            V1Resources.apply(r, files(), devices, update, warn);
+        }
+    }
+
+    /** Freezes every process of the container (v1 freezer, v2 cgroup.freeze) and waits for it. */
+    public void freeze() throws CgroupException {
+        setFrozen(true);
+    }
+
+    public void thaw() throws CgroupException {
+        setFrozen(false);
+    }
+
+    private void setFrozen(boolean on) throws CgroupException {
+        CgroupFiles f = files();
+        boolean v2 = mode == CgroupMode.V2;
+        String ctl = v2 ? "" : "freezer";
+        if (!f.has(ctl) || (!v2 && !f.exists(ctl, "freezer.state")) || (v2 && !f.exists(ctl, "cgroup.freeze"))) {
+            throw new CgroupException("the freezer is not available on this host");
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        for (int round = 0; ; round++) {
+            if (round % 50 == 0) { // the v1 freezer can stall in FREEZING: asking again helps
+                f.write(ctl, v2 ? "cgroup.freeze" : "freezer.state", v2 ? (on ? "1" : "0") : (on ? "FROZEN" : "THAWED"),
+                        on ? "pause" : "resume");
+            }
+            if (frozen() == on) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new CgroupException((on ? "pause" : "resume") + ": the container's processes did not "
+                        + (on ? "freeze" : "thaw") + " within 5 s");
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CgroupException("interrupted");
+            }
+        }
+    }
+
+    /** True when the container's processes are frozen (not merely freezing). */
+    public boolean frozen() {
+        try {
+            if (mode == CgroupMode.V2) {
+                Path d = dirs.get("");
+                for (String line : KernelFiles.read(d.resolve("cgroup.events")).split("\n")) {
+                    if (line.equals("frozen 1")) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            Path d = dirFor("freezer");
+            return d != null && KernelFiles.readTrimmed(d.resolve("freezer.state")).equals("FROZEN");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** How many times the OOM killer has killed in this cgroup (memory.oom_control / memory.events). */
+    public long oomKills() {
+        try {
+            Path d = mode == CgroupMode.V2 ? dirs.get("") : dirFor("memory");
+            if (d == null) {
+                return 0;
+            }
+            String file = mode == CgroupMode.V2 ? "memory.events" : "memory.oom_control";
+            for (String line : KernelFiles.read(d.resolve(file)).split("\n")) {
+                if (line.startsWith("oom_kill ")) {
+                    return Long.parseLong(line.substring(9).trim());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no memory controller, or gone
+        }
+        return 0;
+    }
+
+    /** The directory of the v1 hierarchy that has this controller (or the v2 one), or null. */
+    Path dirFor(String controller) {
+        if (controller.isEmpty()) {
+            return dirs.get("");
+        }
+        for (Map.Entry<String, Path> e : dirs.entrySet()) {
+            for (String c : e.getKey().split(",")) {
+                if (c.equals(controller)) {
+                    return e.getValue();
+                }
+            }
+        }
+        return mode == CgroupMode.V1 ? null : dirs.get("");
+    }
+
+    /** The container's cgroup files, by controller. */
+    public CgroupFiles files() {
+        return new DirFiles();
+    }
+
+    private final class DirFiles implements CgroupFiles {
+        @Override
+        public boolean has(String controller) {
+            if (controller.isEmpty()) {
+                return dirs.get("") != null;
+            }
+            Path d = dirFor(controller);
+            if (d == null) {
+                return false;
+            }
+            if (!d.equals(dirs.get(""))) {
+                return true; // a v1 hierarchy
+            }
+            if (enabled(d, controller)) {
+                return true;
+            }
+            if (mode == CgroupMode.HYBRID) { // a controller only the v2 tree has (hugetlb here)
+                enableAlongPath(d, controller);
+                return enabled(d, controller);
+            }
+            return false;
+        }
+
+        private boolean enabled(Path d, String controller) {
+            try {
+                for (String c : KernelFiles.readTrimmed(d.resolve("cgroup.controllers")).split(" ")) {
+                    if (c.equals(controller)) {
+                        return true;
+                    }
+                }
+            } catch (IOException e) {
+                // not there
+            }
+            return false;
+        }
+
+        @Override
+        public boolean exists(String controller, String file) {
+            Path d = dirFor(controller);
+            return d != null && Files.exists(d.resolve(file));
+        }
+
+        @Override
+        public String read(String controller, String file) throws CgroupException {
+            Path d = dirFor(controller);
+            try {
+                return KernelFiles.readTrimmed(d.resolve(file));
+            } catch (IOException | NullPointerException e) {
+                throw new CgroupException("read " + (d == null ? file : d.resolve(file)) + ": "
+                        + (e instanceof IOException io ? describe(io) : "no " + controller + " controller"));
+            }
+        }
+
+        @Override
+        public void write(String controller, String file, String value, String field) throws CgroupException {
+            Path d = dirFor(controller);
+            if (d == null) {
+                throw new CgroupException(field + ": the " + controller + " cgroup controller is not available on this host");
+            }
+            Path p = d.resolve(file);
+            try {
+                Files.writeString(p, value);
+            } catch (IOException e) {
+                throw new CgroupException(field + ": write " + value + " to " + p + ": " + describe(e), e);
+            }
+        }
+    }
+
+    /** "EBUSY: Device or resource busy" from a JDK exception, which only has the message. */
+    static String describe(IOException e) {
+        String reason = reason(e);
+        int errno = Errno.fromMessage(reason);
+        return errno == 0 ? reason : Errno.describe(errno);
     }
 
     /** Pids in the cgroup, read from the hierarchy that tracks processes best. */

@@ -64,6 +64,26 @@ public final class SpecParser {
                 linux(m, p));
     }
 
+    /**
+     * A bare LinuxResources object, as `update --resources FILE` reads it; messages name its
+     * members from {@code what} ("resources.memory.limit: ...").
+     */
+    public static Resources parseResources(byte[] json, String what) throws SpecException {
+        Object tree;
+        try {
+            tree = Json.parse(json);
+        } catch (JsonException e) {
+            throw new SpecException(what + " is not valid JSON: " + e.getMessage());
+        }
+        if (!(tree instanceof Map)) {
+            throw new SpecException(what + ": expected an object, got " + describe(tree));
+        }
+        Map<String, Object> parent = new java.util.HashMap<>();
+        parent.put("resources", tree);
+        Resources r = resources(parent, "");
+        return r == null ? Resources.EMPTY : r;
+    }
+
     // ------------------------------------------------------------------------------------------
     // sections
 

@@ -165,6 +165,22 @@ public final class Errno {
         return errno > 0 && errno <= MAX && TABLE[2 * errno + 1] != null ? TABLE[2 * errno + 1] : "Unknown error " + errno;
     }
 
+    /**
+     * The errno whose message this is ("Device or resource busy" -> 16), or 0: the JDK reports
+     * a failed syscall only by its message (FileSystemException.getReason()).
+     */
+    public static int fromMessage(String message) {
+        if (message == null) {
+            return 0;
+        }
+        for (int i = 1; i <= MAX; i++) {
+            if (message.equals(TABLE[2 * i + 1])) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
     /** "EPERM: Operation not permitted". */
     public static String describe(int errno) {
         return name(errno) + ": " + message(errno);

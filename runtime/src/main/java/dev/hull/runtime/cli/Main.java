@@ -8,7 +8,11 @@ import dev.hull.runtime.lifecycle.Delete;
 import dev.hull.runtime.lifecycle.Features;
 import dev.hull.runtime.lifecycle.Inspect;
 import dev.hull.runtime.lifecycle.Kill;
+import dev.hull.runtime.lifecycle.Events;
 import dev.hull.runtime.lifecycle.Log;
+import dev.hull.runtime.lifecycle.Pause;
+import dev.hull.runtime.lifecycle.Ps;
+import dev.hull.runtime.lifecycle.Update;
 import dev.hull.runtime.lifecycle.Run;
 import dev.hull.runtime.lifecycle.RuntimeContext;
 import dev.hull.runtime.lifecycle.SpecTemplate;
@@ -16,6 +20,9 @@ import dev.hull.runtime.lifecycle.Start;
 import dev.hull.runtime.lifecycle.Version;
 import dev.hull.runtime.program.LaunchMode;
 import dev.hull.runtime.state.StateStore;
+import dev.hull.spec.Resources;
+import dev.hull.spec.SpecException;
+import dev.hull.spec.SpecParser;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -50,6 +57,11 @@ public final class Main {
               state     print the OCI state of a container
               kill      send a signal (default SIGTERM)       (--all)
               delete    delete a container                    (--force)
+              update    change a container's resources        (--resources FILE|-, --memory, --cpu-quota, ...)
+              pause     freeze a running container's processes
+              resume    thaw a paused container
+              events    resource statistics and OOM events    (--stats, --interval 5s)
+              ps        the container's processes             (--format table|json, then ps options)
               list      list containers                       (--format table|json, --quiet)
               features  print the features this runtime has
 
@@ -178,10 +190,116 @@ public final class Main {
                 out.print(USAGE);
                 return 0;
             }
-            case "exec", "ps", "pause", "resume", "update", "events", "checkpoint", "restore" ->
+            case "update" -> {
+                Parsed a = Args.parse(rest, UPDATE, false);
+                Update.update(ctx, oneId(a, cmd), updateResources(a));
+                return 0;
+            }
+            case "pause" -> {
+                Pause.pause(ctx, oneId(Args.parse(rest, List.of(), false), cmd));
+                return 0;
+            }
+            case "resume" -> {
+                Pause.resume(ctx, oneId(Args.parse(rest, List.of(), false), cmd));
+                return 0;
+            }
+            case "events" -> {
+                Parsed a = Args.parse(rest, List.of(new Flag(false, "stats"), new Flag(true, "interval")), false);
+                Events.run(ctx, oneId(a, cmd), a.bool("stats"), interval(a.get("interval")), out);
+                return 0;
+            }
+            case "ps" -> {
+                // ps options follow the id and belong to ps(1): stop at the id
+                Parsed a = Args.parse(rest, List.of(new Flag(true, "format", "f")), true);
+                if (a.positional().isEmpty()) {
+                    throw new Args.UsageException("ps: expected a container id");
+                }
+                Ps.run(ctx, a.positional().get(0), a.get("format"),
+                        a.positional().subList(1, a.positional().size()), out);
+                return 0;
+            }
+            case "exec", "checkpoint", "restore" ->
                 throw new HullException(cmd + " is not implemented yet");
             default -> throw new Args.UsageException("unknown command \"" + cmd + "\"");
         }
+    }
+
+    private static final List<Flag> UPDATE = List.of(new Flag(true, "resources", "r"),
+            new Flag(true, "blkio-weight"), new Flag(true, "cpu-period"), new Flag(true, "cpu-quota"),
+            new Flag(true, "cpu-burst"), new Flag(true, "cpu-share"), new Flag(true, "cpu-rt-period"),
+            new Flag(true, "cpu-rt-runtime"), new Flag(true, "cpuset-cpus"), new Flag(true, "cpuset-mems"),
+            new Flag(true, "cpu-idle"), new Flag(true, "kernel-memory"), new Flag(true, "kernel-memory-tcp"),
+            new Flag(true, "memory"), new Flag(true, "memory-reservation"), new Flag(true, "memory-swap"),
+            new Flag(true, "pids-limit"), new Flag(true, "l3-cache-schema"), new Flag(true, "mem-bw-schema"));
+
+    /** The resources an update sets: those of --resources FILE|-, then the flags on top (as runc). */
+    private static Resources updateResources(Parsed a) throws Args.UsageException, HullException {
+        if (a.get("l3-cache-schema") != null || a.get("mem-bw-schema") != null) {
+            throw new HullException("Intel RDT (--l3-cache-schema, --mem-bw-schema) is not supported");
+        }
+        Resources file = Resources.EMPTY;
+        String path = a.get("resources");
+        if (path != null) {
+            try {
+                byte[] json = path.equals("-") ? System.in.readAllBytes() : java.nio.file.Files.readAllBytes(Path.of(path));
+                file = SpecParser.parseResources(json, "--resources " + path);
+            } catch (java.io.IOException e) {
+                throw new HullException("--resources " + path + ": " + e.getMessage());
+            } catch (SpecException e) {
+                throw new HullException(e.getMessage());
+            }
+        }
+        Long memory = ram(a, "memory"), reservation = ram(a, "memory-reservation"), swap = ram(a, "memory-swap"),
+                kernel = ram(a, "kernel-memory"), kernelTCP = ram(a, "kernel-memory-tcp");
+        Resources.Memory mem = memory == null && reservation == null && swap == null && kernel == null && kernelTCP == null
+                ? null : new Resources.Memory(memory, reservation, swap, kernel, kernelTCP, null, null, null, null);
+        Long shares = num(a, "cpu-share"), quota = num(a, "cpu-quota"), burst = num(a, "cpu-burst"),
+                period = num(a, "cpu-period"), rtRuntime = num(a, "cpu-rt-runtime"), rtPeriod = num(a, "cpu-rt-period"),
+                idle = num(a, "cpu-idle");
+        String cpus = a.get("cpuset-cpus"), mems = a.get("cpuset-mems");
+        Resources.Cpu cpu = shares == null && quota == null && burst == null && period == null && rtRuntime == null
+                && rtPeriod == null && idle == null && cpus == null && mems == null ? null
+                : new Resources.Cpu(shares, quota, burst, period, rtRuntime, rtPeriod, cpus, mems, idle);
+        Long pids = num(a, "pids-limit"), weight = num(a, "blkio-weight");
+        Resources flags = new Resources(null, mem, cpu, pids == null ? null : new Resources.Pids(pids),
+                weight == null ? null : new Resources.BlockIO(weight.intValue(), null, null, null, null, null, null),
+                null, null, null, null);
+        return dev.hull.runtime.lifecycle.Limits.merge(file, flags);
+    }
+
+    private static Long ram(Parsed a, String flag) throws Args.UsageException {
+        return a.get(flag) == null ? null : Units.ramInBytes(flag, a.get(flag));
+    }
+
+    private static Long num(Parsed a, String flag) throws Args.UsageException {
+        if (a.get(flag) == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(a.get(flag).trim());
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException("--" + flag + ": \"" + a.get(flag) + "\" is not a number");
+        }
+    }
+
+    /** Go durations as runc's --interval takes them: "5s", "500ms", "1m"; default 5s. */
+    private static long interval(String text) throws Args.UsageException {
+        if (text == null) {
+            return 5000;
+        }
+        String t = text.trim();
+        try {
+            if (t.endsWith("ms")) {
+                return Long.parseLong(t.substring(0, t.length() - 2));
+            } else if (t.endsWith("s")) {
+                return (long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000);
+            } else if (t.endsWith("m")) {
+                return (long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000);
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new Args.UsageException("--interval: invalid duration \"" + text + "\" (e.g. 5s, 500ms)");
     }
 
     private static Create.Options createOptions(Parsed a, String id, LaunchMode mode) throws Args.UsageException, HullException {

@@ -5,6 +5,8 @@ import dev.hull.cgroups.CgroupException;
 import dev.hull.cgroups.CgroupHost;
 import dev.hull.cgroups.CgroupMode;
 import dev.hull.cgroups.CgroupPath;
+import dev.hull.cgroups.DeviceFilter;
+import dev.hull.cgroups.DeviceRules;
 import dev.hull.runtime.HullException;
 import dev.hull.runtime.Trace;
 import dev.hull.runtime.exec.Executor;
@@ -19,6 +21,8 @@ import dev.hull.runtime.state.StateStore;
 import dev.hull.runtime.state.Status;
 import dev.hull.spec.IdMapping;
 import dev.hull.spec.Linux;
+import dev.hull.spec.Resources;
+import dev.hull.spec.ResourcesJson;
 import dev.hull.spec.Spec;
 import dev.hull.spec.SpecException;
 import dev.hull.spec.SpecParser;
@@ -76,12 +80,16 @@ public final class Create {
             throw new HullException(msg != null && msg.startsWith("linux.") ? "config.json: " + msg : msg);
         }
         Trace.mark("cgroup host probed");
+        Resources resources = spec.linux().resources() == null ? Resources.EMPTY : spec.linux().resources();
+        List<Object> devices = Limits.devicesJson(spec.linux().devices());
+        DeviceRules.Effective access = DeviceRules.compute(Limits.deviceRules(resources.devices(), devices));
         SetupProgram program;
         try {
             program = ProgramCompiler.compile(new ProgramCompiler.Input(spec, o.id(), bundle, rootfs,
                     store.dir(o.id()), mode, o.consoleSocket(), o.noPivot(), o.noNewKeyring(),
                     o.preserveFds(), o.preserveFds() > 0 ? Executor.preservedFdsOwner() : 0,
-                    cgroup.dirs(), host.mode() == CgroupMode.V2, HostFacts.probe(),
+                    cgroup.dirs(), host.mode() == CgroupMode.V2,
+                    host.mode() == CgroupMode.V2 ? DeviceFilter.program(access) : null, HostFacts.probe(),
                     ctx.log()));
         } catch (SpecException e) {
             throw new HullException("config.json: " + e.getMessage());
@@ -100,7 +108,7 @@ public final class Create {
                 0, 0, bundle.toString(), rootfs.toString(), Timestamps.now(), spec.annotations(),
                 host.mode().label(), cgroup.savedDirs(), List.of(), spec.linux().namespace("pid") != null
                         && isEmpty(spec.linux().namespace("pid").path()),
-                spec.hooks().poststart(), spec.hooks().poststop());
+                spec.hooks().poststart(), spec.hooks().poststop(), ResourcesJson.toJson(resources), devices);
         Executor ex = null;
         try {
             store.save(rec);
@@ -111,6 +119,8 @@ public final class Create {
             }
             rec = rec.withCgroupCreated(madeNames);
             store.save(rec);
+            // limits before the container joins: nothing runs in the cgroup unlimited
+            cgroup.apply(resources, access, false, ctx.log());
 
             Trace.mark("cgroup made");
             ex = Executor.start(program);

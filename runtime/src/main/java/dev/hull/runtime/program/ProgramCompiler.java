@@ -35,7 +35,7 @@ public final class ProgramCompiler {
     public record Input(Spec spec, String id, Path bundle, Path rootfs, Path stateDir,
                         LaunchMode mode, String consoleSocket, boolean noPivot, boolean noNewKeyring,
                         int preserveFds, long preservedFdsOwner, Map<String, Path> cgroupDirs,
-                        boolean cgroupV2Host,
+                        boolean cgroupV2Host, byte[] deviceFilter,
                         HostFacts host, Consumer<String> warn) {}
 
     /** The name of the start socket in the state directory. */
@@ -170,6 +170,12 @@ public final class ProgramCompiler {
         if (proc.terminal() && in.consoleSocket() != null) {
             p.add(Op.CONNECT_SOCKET, "connect to --console-socket " + in.consoleSocket())
                     .s(in.consoleSocket()).done();
+        }
+        if (in.deviceFilter() != null && in.cgroupDirs().get("") != null) {
+            // cgroup v2 has no devices files: the allow-list is an eBPF program on the cgroup,
+            // attached before the container's first process exists
+            p.add(Op.DEVICE_FILTER, "attach the device filter (linux.resources.devices)")
+                    .s(in.cgroupDirs().get("").toString()).b(in.deviceFilter()).done();
         }
         if (in.mode() == LaunchMode.CREATE) {
             // Bound here, as the runtime's root in its own namespaces: the state directory is

@@ -28,23 +28,35 @@ public record ContainerRecord(
         List<String> cgroupCreated,
         boolean ownPidNamespace,
         List<Hook> poststart,
-        List<Hook> poststop) {
+        List<Hook> poststop,
+        Map<String, Object> resources,
+        List<Object> devices) {
 
     public static final String CREATING = "creating", CREATED = "created";
 
     public ContainerRecord withPid(long newPid, long startTime) {
         return new ContainerRecord(ociVersion, id, phase, newPid, startTime, bundle, rootfs, created,
-                annotations, cgroupMode, cgroupDirs, cgroupCreated, ownPidNamespace, poststart, poststop);
+                annotations, cgroupMode, cgroupDirs, cgroupCreated, ownPidNamespace, poststart, poststop,
+                resources, devices);
     }
 
     public ContainerRecord withPhase(String newPhase) {
         return new ContainerRecord(ociVersion, id, newPhase, pid, pidStartTime, bundle, rootfs, created,
-                annotations, cgroupMode, cgroupDirs, cgroupCreated, ownPidNamespace, poststart, poststop);
+                annotations, cgroupMode, cgroupDirs, cgroupCreated, ownPidNamespace, poststart, poststop,
+                resources, devices);
     }
 
     public ContainerRecord withCgroupCreated(List<String> dirs) {
         return new ContainerRecord(ociVersion, id, phase, pid, pidStartTime, bundle, rootfs, created,
-                annotations, cgroupMode, cgroupDirs, List.copyOf(dirs), ownPidNamespace, poststart, poststop);
+                annotations, cgroupMode, cgroupDirs, List.copyOf(dirs), ownPidNamespace, poststart, poststop,
+                resources, devices);
+    }
+
+    /** After `update`: the resources now in force, as JSON (ResourcesJson). */
+    public ContainerRecord withResources(Map<String, Object> newResources) {
+        return new ContainerRecord(ociVersion, id, phase, pid, pidStartTime, bundle, rootfs, created,
+                annotations, cgroupMode, cgroupDirs, cgroupCreated, ownPidNamespace, poststart, poststop,
+                newResources, devices);
     }
 
     /** The JSON tree written to state.json. */
@@ -65,6 +77,8 @@ public record ContainerRecord(
         m.put("ownPidNamespace", ownPidNamespace);
         m.put("poststart", hooksJson(poststart));
         m.put("poststop", hooksJson(poststop));
+        m.put("resources", resources);
+        m.put("devices", devices);
         return m;
     }
 
@@ -102,7 +116,9 @@ public record ContainerRecord(
                 (List<String>) m.get("cgroupCreated"),
                 Boolean.TRUE.equals(m.get("ownPidNamespace")),
                 hooks((List<Object>) m.get("poststart")),
-                hooks((List<Object>) m.get("poststop")));
+                hooks((List<Object>) m.get("poststop")),
+                m.get("resources") == null ? Map.of() : (Map<String, Object>) m.get("resources"),
+                m.get("devices") == null ? List.of() : (List<Object>) m.get("devices"));
     }
 
     @SuppressWarnings("unchecked")

@@ -179,6 +179,7 @@ class ProgramCompilerTest {
         }
 
         long preservedFdsOwner; // 0: under the front, the executor inherits the fds
+        byte[] deviceFilter;
 
         In(Spec s) {
             spec = s;
@@ -186,7 +187,7 @@ class ProgramCompilerTest {
 
         ProgramCompiler.Input input() {
             return new ProgramCompiler.Input(spec, "c1", bundle, root, stateDir, mode, consoleSocket, noPivot,
-                    noNewKeyring, preserveFds, preservedFdsOwner, cgroupDirs, v2, host, warnings::add);
+                    noNewKeyring, preserveFds, preservedFdsOwner, cgroupDirs, v2, deviceFilter, host, warnings::add);
         }
 
         SetupProgram compile() throws SpecException {

@@ -26,7 +26,9 @@ class ContainerRecordTest {
                 List.of("/sys/fs/cgroup/memory/hull", "/sys/fs/cgroup/memory/hull/c1"), true,
                 List.of(new Hook("/bin/post", List.of("post", "a b"), List.of("X=1"), 7),
                         new Hook("/bin/plain", List.of(), null, null)),
-                List.of(new Hook("/bin/stop", List.of("stop"), List.of(), 0)));
+                List.of(new Hook("/bin/stop", List.of("stop"), List.of(), 0)),
+                Map.of("memory", Map.of("limit", 1048576L), "pids", Map.of("limit", 20L)),
+                List.of(Map.of("type", "c", "major", 10L, "minor", 229L)));
     }
 
     @SuppressWarnings("unchecked")
@@ -69,7 +71,8 @@ class ContainerRecordTest {
     @Test
     void emptyHooksAndNoOwnPidNamespace() throws Exception {
         ContainerRecord r = new ContainerRecord("1.0.0", "x", ContainerRecord.CREATING, 0, 0, "/b", "/b/r", "t",
-                Map.of(), "v2", Map.of("", "/sys/fs/cgroup/x"), List.of(), false, List.of(), List.of());
+                Map.of(), "v2", Map.of("", "/sys/fs/cgroup/x"), List.of(), false, List.of(), List.of(), Map.of(),
+                List.of());
         ContainerRecord back = roundTrip(r);
         assertEquals(r, back);
         assertFalse(back.ownPidNamespace());
