@@ -61,7 +61,7 @@ class ContainerRecordTest {
         Map<String, Object> m = sample().toJson();
         assertEquals(List.of("ociVersion", "id", "phase", "pid", "pidStartTime", "bundle", "rootfs", "created",
                 "annotations", "cgroupMode", "cgroupDirs", "cgroupCreated", "ownPidNamespace", "poststart",
-                "poststop"), List.copyOf(m.keySet()));
+                "poststop", "resources", "devices"), List.copyOf(m.keySet()));
         @SuppressWarnings("unchecked")
         Map<String, Object> hook = ((List<Map<String, Object>>) m.get("poststart")).get(1);
         assertFalse(hook.containsKey("env"));
