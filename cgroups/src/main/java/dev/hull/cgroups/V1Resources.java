@@ -94,7 +94,8 @@ final class V1Resources {
         if (m.kernelTCP() != null && m.kernelTCP() != 0) {
             f.write("memory", "memory.kmem.tcp.limit_in_bytes", Long.toString(m.kernelTCP()), R + "memory.kernelTCP");
         }
-        if (m.swappiness() != null) {
+        // 2^64-1 is Go's uint64(-1), which runc reads as "not set": the kernel's value stays
+        if (m.swappiness() != null && m.swappiness() != -1) {
             if (Long.compareUnsigned(m.swappiness(), 100) > 0) {
                 throw new CgroupException(R + "memory.swappiness: " + Long.toUnsignedString(m.swappiness())
                         + " is not between 0 and 100");
