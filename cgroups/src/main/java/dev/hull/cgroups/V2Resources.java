@@ -85,7 +85,9 @@ final class V2Resources {
         }
         if (swapMax != null && f.exists("memory", "memory.swap.max")) {
             f.write("memory", "memory.swap.max", swapMax, R + "memory.swap");
-        } else if (swapMax != null && swap != null && swap > 0) {
+        } else if (swapMax != null && !swapMax.equals("max") && !swapMax.equals("0")) {
+            // without swap accounting, "no limit" and "no swap" (swap equal to the memory limit)
+            // already hold: runc skips them; only a real swap limit cannot be honoured
             throw new CgroupException(R + "memory.swap: this host does not account swap (no memory.swap.max)");
         }
         if (limit != null && limit != 0) {
