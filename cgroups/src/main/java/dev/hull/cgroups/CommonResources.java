@@ -113,7 +113,19 @@ final class CommonResources {
                 throw new CgroupException(field + ": the container's cgroup has no file " + key
                         + " (is its controller enabled?)");
             }
-            f.write("", key, e.getValue(), field);
+            // the kernel parses one line per write (io.max, io.weight for several devices): a
+            // value of several lines is written a line at a time, as runc's WriteFileByLine does
+            String v = e.getValue();
+            int start = 0;
+            for (int nl = v.indexOf('\n'); nl >= 0; nl = v.indexOf('\n', start)) {
+                if (nl > start) {
+                    f.write("", key, v.substring(start, nl), field);
+                }
+                start = nl + 1;
+            }
+            if (start == 0 || start < v.length()) {
+                f.write("", key, v.substring(start), field);
+            }
         }
     }
 }
