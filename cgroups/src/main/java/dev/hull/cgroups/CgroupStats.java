@@ -52,8 +52,8 @@ public final class CgroupStats {
         Map<String, Long> st = keyed(cpu, "cpu.stat");
         Map<String, Object> throttling = new LinkedHashMap<>();
         putIfSet(throttling, "periods", st.getOrDefault("nr_periods", 0L));
-        putIfSet(throttling, "throttled_periods", st.getOrDefault("nr_throttled", 0L));
-        putIfSet(throttling, "throttled_time", st.getOrDefault("throttled_time", 0L));
+        putIfSet(throttling, "throttledPeriods", st.getOrDefault("nr_throttled", 0L));
+        putIfSet(throttling, "throttledTime", st.getOrDefault("throttled_time", 0L));
         return cpu(usage, throttling);
     }
 
@@ -65,8 +65,8 @@ public final class CgroupStats {
         usage.put("user", st.getOrDefault("user_usec", 0L) * 1000);
         Map<String, Object> throttling = new LinkedHashMap<>();
         putIfSet(throttling, "periods", st.getOrDefault("nr_periods", 0L));
-        putIfSet(throttling, "throttled_periods", st.getOrDefault("nr_throttled", 0L));
-        putIfSet(throttling, "throttled_time", st.getOrDefault("throttled_usec", 0L) * 1000);
+        putIfSet(throttling, "throttledPeriods", st.getOrDefault("nr_throttled", 0L));
+        putIfSet(throttling, "throttledTime", st.getOrDefault("throttled_usec", 0L) * 1000);
         return cpu(usage, throttling);
     }
 
@@ -89,7 +89,7 @@ public final class CgroupStats {
                 "memory.kmem.max_usage_in_bytes", "memory.kmem.failcnt"));
         m.put("kernelTCP", entry(d, "memory.kmem.tcp.limit_in_bytes", "memory.kmem.tcp.usage_in_bytes",
                 "memory.kmem.tcp.max_usage_in_bytes", "memory.kmem.tcp.failcnt"));
-        m.put("raw", raw);
+        putIfAny(m, "raw", raw);
         return m;
     }
 
@@ -98,23 +98,44 @@ public final class CgroupStats {
         Map<String, Long> events = keyed(d, "memory.events");
         Map<String, Object> m = new LinkedHashMap<>();
         putIfSet(m, "cache", raw.getOrDefault("file", 0L));
+        long memMax = number(d, "memory.max"), memUsage = number(d, "memory.current");
         Map<String, Object> usage = new LinkedHashMap<>();
-        usage.put("limit", limitOf(number(d, "memory.max")));
-        putIfSet(usage, "usage", number(d, "memory.current"));
+        usage.put("limit", limitOf(memMax));
+        putIfSet(usage, "usage", memUsage);
         putIfSet(usage, "max", number(d, "memory.peak"));
         usage.put("failcnt", events.getOrDefault("max", 0L));
         m.put("usage", usage);
+        // v1's swap entry is memory+swap; runc adds memory to v2's swap alone to keep that meaning
+        // (no swap files: no swap accounting, memory+swap is the memory)
+        long swapMax = number(d, "memory.swap.max"), swapUsage = number(d, "memory.swap.current");
+        if (swapUsage < 0) {
+            swapMax = 0;
+            swapUsage = 0;
+        }
         Map<String, Object> swap = new LinkedHashMap<>();
-        swap.put("limit", limitOf(number(d, "memory.swap.max")));
-        putIfSet(swap, "usage", number(d, "memory.swap.current"));
+        swap.put("limit", memMax == Long.MAX_VALUE || swapMax == Long.MAX_VALUE ? UNLIMITED
+                : limitOf(Math.max(0, memMax) + Math.max(0, swapMax)));
+        putIfSet(swap, "usage", Math.max(0, memUsage) + swapUsage);
         swap.put("failcnt", 0L);
         m.put("swap", swap);
-        m.put("raw", raw);
+        // runc prints these on v2 too, empty (no directory: limit 0, failcnt 0)
+        m.put("kernel", entry(null, "", "", "", ""));
+        m.put("kernelTCP", entry(null, "", "", "", ""));
+        putIfAny(m, "raw", raw);
         return m;
     }
 
-    private static long limitOf(long v) {
-        return v < 0 ? 0 : v; // "max" reads as Long.MAX_VALUE, unknown as -1
+    /** "max" in a v2 limit file: runc reads it as 2^64-1. */
+    private static final java.math.BigInteger UNLIMITED = new java.math.BigInteger("18446744073709551615");
+
+    private static Object limitOf(long v) {
+        return v == Long.MAX_VALUE ? UNLIMITED : v < 0 ? 0L : v; // "max" reads as Long.MAX_VALUE, unknown as -1
+    }
+
+    private static void putIfAny(Map<String, Object> m, String key, Map<String, Long> v) {
+        if (!v.isEmpty()) { // runc's omitempty
+            m.put(key, v);
+        }
     }
 
     private static Map<String, Object> entry(Path d, String limit, String usage, String max, String failcnt) {
@@ -183,10 +204,11 @@ public final class CgroupStats {
     private static Map<String, Object> blkio(String dev, String op, String value) {
         Map<String, Object> e = new LinkedHashMap<>();
         int c = dev.indexOf(':');
-        e.put("major", Long.parseLong(dev.substring(0, c)));
-        e.put("minor", Long.parseLong(dev.substring(c + 1)));
+        // runc's BlkioEntry leaves out zero members (device 8:0 has no "minor")
+        putIfSet(e, "major", Long.parseLong(dev.substring(0, c)));
+        putIfSet(e, "minor", Long.parseLong(dev.substring(c + 1)));
         e.put("op", op);
-        e.put("value", Long.parseLong(value));
+        putIfSet(e, "value", Long.parseLong(value));
         return e;
     }
 

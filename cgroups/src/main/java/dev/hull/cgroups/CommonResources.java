@@ -1,6 +1,8 @@
 package dev.hull.cgroups;
 
 import dev.hull.spec.Resources;
+import dev.hull.sys.Errno;
+import java.io.IOException;
 import java.util.Map;
 
 /** The parts of applying linux.resources that v1 and v2 share: checks, cpusets, hugetlb, rdma, unified. */
@@ -21,6 +23,26 @@ final class CommonResources {
         require(f, controller, field);
         if (!f.exists(controller, file)) {
             throw new CgroupException(field + ": this kernel has no " + file);
+        }
+    }
+
+    /**
+     * Writes a value that the kernel may refuse (EINVAL) only because of another value that is
+     * about to change: a period or burst checked against the old quota, an rt period against
+     * the old runtime. With {@code retryLater}, such a refusal returns false and the caller
+     * writes the value again after the other one, as runc does; any other failure is thrown.
+     */
+    static boolean writeOrDefer(CgroupFiles f, String controller, String file, String value, String field,
+                                boolean retryLater) throws CgroupException {
+        try {
+            f.write(controller, file, value, field);
+            return true;
+        } catch (CgroupException e) {
+            if (retryLater && e.getCause() instanceof IOException io
+                    && Errno.fromMessage(Cgroup.reason(io)) == Errno.EINVAL) {
+                return false;
+            }
+            throw e;
         }
     }
 
@@ -91,7 +113,19 @@ final class CommonResources {
                 throw new CgroupException(field + ": the container's cgroup has no file " + key
                         + " (is its controller enabled?)");
             }
-            f.write("", key, e.getValue(), field);
+            // the kernel parses one line per write (io.max, io.weight for several devices): a
+            // value of several lines is written a line at a time, as runc's WriteFileByLine does
+            String v = e.getValue();
+            int start = 0;
+            for (int nl = v.indexOf('\n'); nl >= 0; nl = v.indexOf('\n', start)) {
+                if (nl > start) {
+                    f.write("", key, v.substring(start, nl), field);
+                }
+                start = nl + 1;
+            }
+            if (start == 0 || start < v.length()) {
+                f.write("", key, v.substring(start), field);
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
 public final class DeviceFilter {
     // struct bpf_insn opcodes
     private static final int LDXW = 0x61, AND32_K = 0x54, RSH32_K = 0x74, MOV32_X = 0xbc,
-            JNE_K = 0x55, JNE_X = 0x5d, MOV64_K = 0xb7, EXIT = 0x95;
+            JNE_K = 0x55, JNE_X = 0x5d, JEQ_K = 0x15, MOV64_K = 0xb7, EXIT = 0x95;
     private static final int R0 = 0, R1 = 1, R2 = 2, R3 = 3, R4 = 4, R5 = 5;
     // linux/bpf.h: BPF_DEVCG_DEV_BLOCK/CHAR, BPF_DEVCG_ACC_MKNOD/READ/WRITE
     private static final int DEV_BLOCK = 1, DEV_CHAR = 2, ACC_MKNOD = 1, ACC_READ = 2, ACC_WRITE = 4;
@@ -37,11 +37,19 @@ public final class DeviceFilter {
                 block.add(new Insn(JNE_K, R2, 0, -1, r.type() == 'b' ? DEV_BLOCK : DEV_CHAR));
             }
             int access = access(r.access());
-            if (access != (ACC_MKNOD | ACC_READ | ACC_WRITE)) {
-                // every requested bit must be in the rule: (req & rule) == req
+            // a deny entry is tested even with "rwm": a request for no access (access(2) with
+            // F_OK) shares no bit with it and gets the default
+            if (access != (ACC_MKNOD | ACC_READ | ACC_WRITE) || !r.allow()) {
                 block.add(new Insn(MOV32_X, R1, R3, 0, 0));
                 block.add(new Insn(AND32_K, R1, 0, 0, access));
-                block.add(new Insn(JNE_X, R1, R3, -1, 0));
+                if (r.allow()) {
+                    // an allow-list entry must cover every requested bit: (req & rule) == req
+                    block.add(new Insn(JNE_X, R1, R3, -1, 0));
+                } else {
+                    // a deny-list entry refuses any request it shares a bit with: (req & rule) != 0,
+                    // as v1's match_exception_partial (an O_RDWR open of a device denied "w" fails)
+                    block.add(new Insn(JEQ_K, R1, 0, -1, 0));
+                }
             }
             if (r.major() >= 0) {
                 block.add(new Insn(JNE_K, R4, 0, -1, (int) r.major()));

@@ -24,14 +24,18 @@ public final class DeviceRules {
     /** The outcome: a default, and the exceptions to it. */
     public record Effective(boolean defaultAllow, List<Rule> exceptions) {}
 
-    /** runc's AllowedDevices (libcontainer/specconv). */
+    /**
+     * runc's AllowedDevices (libcontainer/specconv). Not /dev/console (c 5:1): a container's
+     * console is a pty bound over it (c 136:N), and with mknod of any node allowed, 5:1 would
+     * let the container open the host's system console.
+     */
     public static final List<Rule> DEFAULTS = List.of(
             new Rule('c', -1, -1, "m", true), new Rule('b', -1, -1, "m", true),
             new Rule('c', 1, 3, "rwm", true), new Rule('c', 1, 8, "rwm", true),
             new Rule('c', 1, 7, "rwm", true), new Rule('c', 5, 0, "rwm", true),
             new Rule('c', 1, 5, "rwm", true), new Rule('c', 1, 9, "rwm", true),
             new Rule('c', 136, -1, "rwm", true), new Rule('c', 5, 2, "rwm", true),
-            new Rule('c', 5, 1, "rwm", true), new Rule('c', 10, 200, "rwm", true));
+            new Rule('c', 10, 200, "rwm", true));
 
     private DeviceRules() {}
 

@@ -94,7 +94,8 @@ final class V1Resources {
         if (m.kernelTCP() != null && m.kernelTCP() != 0) {
             f.write("memory", "memory.kmem.tcp.limit_in_bytes", Long.toString(m.kernelTCP()), R + "memory.kernelTCP");
         }
-        if (m.swappiness() != null) {
+        // 2^64-1 is Go's uint64(-1), which runc reads as "not set": the kernel's value stays
+        if (m.swappiness() != null && m.swappiness() != -1) {
             if (Long.compareUnsigned(m.swappiness(), 100) > 0) {
                 throw new CgroupException(R + "memory.swappiness: " + Long.toUnsignedString(m.swappiness())
                         + " is not between 0 and 100");
@@ -115,28 +116,45 @@ final class V1Resources {
             if (!f.exists("cpu", "cpu.rt_runtime_us")) {
                 throw new CgroupException(R + "cpu.realtimeRuntime: this kernel has no realtime group scheduling");
             }
-            if (nonZero(c.realtimePeriod())) {
-                f.write("cpu", "cpu.rt_period_us", Long.toUnsignedString(c.realtimePeriod()), R + "cpu.realtimePeriod");
-            }
+            // the kernel keeps runtime <= period: a period below the current runtime waits for the new runtime
+            String rtPeriod = Long.toUnsignedString(c.realtimePeriod() == null ? 0 : c.realtimePeriod());
+            boolean rtPeriodLater = nonZero(c.realtimePeriod()) && !CommonResources.writeOrDefer(f, "cpu",
+                    "cpu.rt_period_us", rtPeriod, R + "cpu.realtimePeriod", nonZero(c.realtimeRuntime()));
             if (nonZero(c.realtimeRuntime())) {
                 f.write("cpu", "cpu.rt_runtime_us", Long.toString(c.realtimeRuntime()), R + "cpu.realtimeRuntime");
+                if (rtPeriodLater) {
+                    f.write("cpu", "cpu.rt_period_us", rtPeriod, R + "cpu.realtimePeriod");
+                }
             }
         }
         if (nonZero(c.shares())) {
             CommonResources.require(f, "cpu", R + "cpu");
             f.write("cpu", "cpu.shares", Long.toUnsignedString(c.shares()), R + "cpu.shares");
         }
+        // runc's order: period, burst, quota. The kernel checks each write against the other two
+        // as they are: a shorter period with the old quota can exceed the parent's bandwidth, a
+        // burst above the old quota is refused, and so is a quota below the old burst (hence the
+        // burst before the quota). Refused periods and bursts are written again after the quota.
+        boolean periodLater = false, burstLater = false;
         if (nonZero(c.period())) {
             CommonResources.require(f, "cpu", R + "cpu");
-            f.write("cpu", "cpu.cfs_period_us", Long.toUnsignedString(c.period()), R + "cpu.period");
+            periodLater = !CommonResources.writeOrDefer(f, "cpu", "cpu.cfs_period_us",
+                    Long.toUnsignedString(c.period()), R + "cpu.period", nonZero(c.quota()));
+        }
+        if (c.burst() != null) {
+            CommonResources.requireFile(f, "cpu", "cpu.cfs_burst_us", R + "cpu.burst");
+            burstLater = !CommonResources.writeOrDefer(f, "cpu", "cpu.cfs_burst_us",
+                    Long.toUnsignedString(c.burst()), R + "cpu.burst", nonZero(c.quota()));
         }
         if (nonZero(c.quota())) {
             CommonResources.require(f, "cpu", R + "cpu");
             f.write("cpu", "cpu.cfs_quota_us", Long.toString(c.quota()), R + "cpu.quota");
-        }
-        if (c.burst() != null) {
-            CommonResources.requireFile(f, "cpu", "cpu.cfs_burst_us", R + "cpu.burst");
-            f.write("cpu", "cpu.cfs_burst_us", Long.toUnsignedString(c.burst()), R + "cpu.burst");
+            if (periodLater) {
+                f.write("cpu", "cpu.cfs_period_us", Long.toUnsignedString(c.period()), R + "cpu.period");
+            }
+            if (burstLater) {
+                f.write("cpu", "cpu.cfs_burst_us", Long.toUnsignedString(c.burst()), R + "cpu.burst");
+            }
         }
         if (c.idle() != null) {
             CommonResources.requireFile(f, "cpu", "cpu.idle", R + "cpu.idle");

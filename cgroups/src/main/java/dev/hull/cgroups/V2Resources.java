@@ -85,7 +85,9 @@ final class V2Resources {
         }
         if (swapMax != null && f.exists("memory", "memory.swap.max")) {
             f.write("memory", "memory.swap.max", swapMax, R + "memory.swap");
-        } else if (swapMax != null && swap != null && swap > 0) {
+        } else if (swapMax != null && !swapMax.equals("max") && !swapMax.equals("0")) {
+            // without swap accounting, "no limit" and "no swap" (swap equal to the memory limit)
+            // already hold: runc skips them; only a real swap limit cannot be honoured
             throw new CgroupException(R + "memory.swap: this host does not account swap (no memory.swap.max)");
         }
         if (limit != null && limit != 0) {
@@ -108,17 +110,26 @@ final class V2Resources {
             CommonResources.require(f, "cpu", R + "cpu");
             f.write("cpu", "cpu.weight", Long.toString(weightOfShares(c.shares())), R + "cpu.shares");
         }
-        if (V1Resources.nonZero(c.quota()) || V1Resources.nonZero(c.period())) {
-            CommonResources.require(f, "cpu", R + "cpu");
-            String max = c.quota() != null && c.quota() > 0 ? Long.toString(c.quota()) : "max";
-            if (V1Resources.nonZero(c.period())) {
-                max += " " + Long.toUnsignedString(c.period());
-            }
-            f.write("cpu", "cpu.max", max, R + "cpu.quota");
-        }
+        // runc's order: the burst, then cpu.max. The kernel keeps burst <= quota on each write: a
+        // quota below the old burst is refused, and a burst above the old quota, which is then
+        // written again after cpu.max.
+        boolean max = V1Resources.nonZero(c.quota()) || V1Resources.nonZero(c.period());
+        boolean burstLater = false;
         if (c.burst() != null) {
             CommonResources.requireFile(f, "cpu", "cpu.max.burst", R + "cpu.burst");
-            f.write("cpu", "cpu.max.burst", Long.toUnsignedString(c.burst()), R + "cpu.burst");
+            burstLater = !CommonResources.writeOrDefer(f, "cpu", "cpu.max.burst", Long.toUnsignedString(c.burst()),
+                    R + "cpu.burst", max);
+        }
+        if (max) {
+            CommonResources.require(f, "cpu", R + "cpu");
+            String v = c.quota() != null && c.quota() > 0 ? Long.toString(c.quota()) : "max";
+            if (V1Resources.nonZero(c.period())) {
+                v += " " + Long.toUnsignedString(c.period());
+            }
+            f.write("cpu", "cpu.max", v, R + "cpu.quota");
+            if (burstLater) {
+                f.write("cpu", "cpu.max.burst", Long.toUnsignedString(c.burst()), R + "cpu.burst");
+            }
         }
         if (c.idle() != null) {
             CommonResources.requireFile(f, "cpu", "cpu.idle", R + "cpu.idle");

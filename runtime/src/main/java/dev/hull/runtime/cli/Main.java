@@ -224,7 +224,7 @@ public final class Main {
         }
     }
 
-    private static final List<Flag> UPDATE = List.of(new Flag(true, "resources", "r"),
+    static final List<Flag> UPDATE = List.of(new Flag(true, "resources", "r"),
             new Flag(true, "blkio-weight"), new Flag(true, "cpu-period"), new Flag(true, "cpu-quota"),
             new Flag(true, "cpu-burst"), new Flag(true, "cpu-share"), new Flag(true, "cpu-rt-period"),
             new Flag(true, "cpu-rt-runtime"), new Flag(true, "cpuset-cpus"), new Flag(true, "cpuset-mems"),
@@ -232,8 +232,8 @@ public final class Main {
             new Flag(true, "memory"), new Flag(true, "memory-reservation"), new Flag(true, "memory-swap"),
             new Flag(true, "pids-limit"), new Flag(true, "l3-cache-schema"), new Flag(true, "mem-bw-schema"));
 
-    /** The resources an update sets: those of --resources FILE|-, then the flags on top (as runc). */
-    private static Resources updateResources(Parsed a) throws Args.UsageException, HullException {
+    /** The resources an update sets: those of --resources FILE|-, then the flags on top. */
+    static Resources updateResources(Parsed a) throws Args.UsageException, HullException {
         if (a.get("l3-cache-schema") != null || a.get("mem-bw-schema") != null) {
             throw new HullException("Intel RDT (--l3-cache-schema, --mem-bw-schema) is not supported");
         }

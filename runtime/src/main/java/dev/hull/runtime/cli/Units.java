@@ -20,10 +20,10 @@ final class Units {
         } catch (NumberFormatException e) {
             throw new Args.UsageException("--" + flag + ": invalid size \"" + text + "\"");
         }
-        if (unit.endsWith("b")) {
-            unit = unit.substring(0, unit.length() - 1);
-        }
-        if (unit.endsWith("i")) {
+        // go-units takes "b" alone, or a unit letter followed by nothing, "b" or "ib": not "mi", "i"
+        if (unit.length() == 3 && unit.endsWith("ib")) {
+            unit = unit.substring(0, 1);
+        } else if (unit.length() <= 2 && unit.endsWith("b")) {
             unit = unit.substring(0, unit.length() - 1);
         }
         long mult = switch (unit) {
