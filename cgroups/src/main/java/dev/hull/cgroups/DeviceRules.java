@@ -2,6 +2,7 @@ package dev.hull.cgroups;
 
 import dev.hull.spec.Resources.DeviceRule;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -24,14 +25,17 @@ public final class DeviceRules {
     /** The outcome: a default, and the exceptions to it. */
     public record Effective(boolean defaultAllow, List<Rule> exceptions) {}
 
-    /** runc's AllowedDevices (libcontainer/specconv). */
+    /**
+     * runc's AllowedDevices (libcontainer/specconv). No /dev/console (5:1): runc has none, and a
+     * container's console is a pty, which 136:* already covers.
+     */
     public static final List<Rule> DEFAULTS = List.of(
             new Rule('c', -1, -1, "m", true), new Rule('b', -1, -1, "m", true),
             new Rule('c', 1, 3, "rwm", true), new Rule('c', 1, 8, "rwm", true),
             new Rule('c', 1, 7, "rwm", true), new Rule('c', 5, 0, "rwm", true),
             new Rule('c', 1, 5, "rwm", true), new Rule('c', 1, 9, "rwm", true),
             new Rule('c', 136, -1, "rwm", true), new Rule('c', 5, 2, "rwm", true),
-            new Rule('c', 5, 1, "rwm", true), new Rule('c', 10, 200, "rwm", true));
+            new Rule('c', 10, 200, "rwm", true));
 
     private DeviceRules() {}
 
@@ -113,11 +117,28 @@ public final class DeviceRules {
         return out.toString();
     }
 
+    /**
+     * runc's order of exceptions (its emulator sorts by major, minor, type; "*" first). The kernel
+     * lists exceptions in the order written: devices.list then reads the same as under runc.
+     */
+    private static final Comparator<Rule> RUNC_ORDER = new Comparator<>() {
+        @Override
+        public int compare(Rule a, Rule b) {
+            int c = Long.compare(a.major(), b.major());
+            if (c == 0) {
+                c = Long.compare(a.minor(), b.minor());
+            }
+            return c != 0 ? c : Character.compare(a.type(), b.type());
+        }
+    };
+
     /** The writes that give a v1 devices cgroup this state: first the default, then exceptions. */
     public static List<String[]> v1Writes(Effective e) {
         List<String[]> out = new ArrayList<>();
         out.add(new String[] {e.defaultAllow() ? "devices.allow" : "devices.deny", "a"});
-        for (Rule r : e.exceptions()) {
+        List<Rule> sorted = new ArrayList<>(e.exceptions());
+        sorted.sort(RUNC_ORDER);
+        for (Rule r : sorted) {
             out.add(new String[] {r.allow() ? "devices.allow" : "devices.deny", r.v1()});
         }
         return out;
