@@ -371,6 +371,12 @@ class ResourcesIT extends ContainerTest {
                 "shares 512:1024 on one CPU should give 1:2, got " + d1 + " ns : " + d2 + " ns = " + ratio);
     }
 
+    /**
+     * The quota is a ceiling: the loop never gets more than half a core, in any window. Whether
+     * it gets as much depends on the host: CI shares two cores with other jobs. So a window in
+     * which it got less only fails the test if the host had a core's half to spare (idle time in
+     * /proc/stat); a saturated host is measured again, up to three windows.
+     */
     @Test
     void aQuotaHoldsABusyLoopAtHalfACore() {
         TestBundle b = withResources(bundle(), "cpu", obj("quota", 50000, "period", 100000));
@@ -378,16 +384,40 @@ class ResourcesIT extends ContainerTest {
         String id = newId();
         ok("run", "-d", "--bundle", b.dir.toString(), id);
         Path acct = cg(id, "cpuacct");
-        sleepMs(300);
-        long u0 = number(acct, "cpuacct.usage"), t0 = System.nanoTime();
-        sleepMs(2500);
-        long used = number(acct, "cpuacct.usage") - u0, wall = System.nanoTime() - t0;
-        long throttled = keyed(cg(id, "cpu"), "cpu.stat", "nr_throttled");
-        ok("delete", "--force", id);
-        double share = (double) used / wall;
-        assertTrue(share > 0.5 * 0.85 && share < 0.5 * 1.15, "a 50000/100000 quota should hold a busy loop at "
-                + "half a core, got " + share);
+        long throttled;
+        List<String> windows = new ArrayList<>();
+        boolean reached = false, spare = false;
+        try {
+            sleepMs(300);
+            for (int w = 0; w < 3 && !reached; w++) {
+                long u0 = number(acct, "cpuacct.usage"), idle0 = idleTicks(), t0 = System.nanoTime();
+                sleepMs(1500);
+                long used = number(acct, "cpuacct.usage") - u0, idle = idleTicks() - idle0;
+                long wall = System.nanoTime() - t0;
+                double share = (double) used / wall;
+                double idleCores = idle / 100.0 / (wall / 1e9); // USER_HZ
+                windows.add(String.format("%.3f of a core (host idle %.2f cores)", share, idleCores));
+                assertTrue(share < 0.5 * 1.15, "a 50000/100000 quota let a busy loop have more than half a core: "
+                        + windows);
+                reached = share > 0.5 * 0.85;
+                spare |= !reached && idleCores >= 0.5;
+            }
+            throttled = keyed(cg(id, "cpu"), "cpu.stat", "nr_throttled");
+        } finally {
+            ok("delete", "--force", id);
+        }
         assertTrue(throttled > 0, "cpu.stat nr_throttled");
+        if (!reached) {
+            assertFalse(spare, "the busy loop got less than half a core while the host had CPU to spare: " + windows);
+            System.err.println("aQuotaHoldsABusyLoopAtHalfACore: the host was saturated, only the ceiling was "
+                    + "checked: " + windows);
+        }
+    }
+
+    /** idle + iowait of all CPUs, in USER_HZ ticks, from /proc/stat. */
+    private static long idleTicks() {
+        String[] f = Host.read("/proc/stat").split("\n")[0].trim().split("\\s+");
+        return Long.parseLong(f[4]) + Long.parseLong(f[5]);
     }
 
     @Test
