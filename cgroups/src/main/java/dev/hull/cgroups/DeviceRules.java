@@ -2,6 +2,7 @@ package dev.hull.cgroups;
 
 import dev.hull.spec.Resources.DeviceRule;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -117,11 +118,28 @@ public final class DeviceRules {
         return out.toString();
     }
 
+    /**
+     * runc's order of exceptions (its emulator sorts by major, minor, type; "*" first). The kernel
+     * lists exceptions in the order written: devices.list then reads the same as under runc.
+     */
+    private static final Comparator<Rule> RUNC_ORDER = new Comparator<>() {
+        @Override
+        public int compare(Rule a, Rule b) {
+            int c = Long.compare(a.major(), b.major());
+            if (c == 0) {
+                c = Long.compare(a.minor(), b.minor());
+            }
+            return c != 0 ? c : Character.compare(a.type(), b.type());
+        }
+    };
+
     /** The writes that give a v1 devices cgroup this state: first the default, then exceptions. */
     public static List<String[]> v1Writes(Effective e) {
         List<String[]> out = new ArrayList<>();
         out.add(new String[] {e.defaultAllow() ? "devices.allow" : "devices.deny", "a"});
-        for (Rule r : e.exceptions()) {
+        List<Rule> sorted = new ArrayList<>(e.exceptions());
+        sorted.sort(RUNC_ORDER);
+        for (Rule r : sorted) {
             out.add(new String[] {r.allow() ? "devices.allow" : "devices.deny", r.v1()});
         }
         return out;

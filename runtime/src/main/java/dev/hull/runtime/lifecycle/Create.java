@@ -175,6 +175,10 @@ public final class Create {
         } catch (HullException e) {
             abort(ctx, rec, ex);
             throw e;
+        } catch (CgroupException e) {
+            // its message already names the field, the file and the errno, like a config error
+            abort(ctx, rec, ex);
+            throw new HullException(e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             if (ctx.log().debugging()) {
                 e.printStackTrace();

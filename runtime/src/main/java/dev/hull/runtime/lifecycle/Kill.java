@@ -54,6 +54,15 @@ public final class Kill {
         } catch (IOException e) {
             throw new HullException("kill: " + e.getMessage());
         }
+        if (sig == Signals.SIGKILL && s == Status.PAUSED) {
+            // a process in a frozen v1 freezer acts on SIGKILL only once thawed: thaw, as runc does
+            // (other signals stay pending until resume)
+            try {
+                Teardown.cgroup(r).thaw();
+            } catch (CgroupException e) {
+                throw new HullException("kill: " + e.getMessage());
+            }
+        }
     }
 
 }
