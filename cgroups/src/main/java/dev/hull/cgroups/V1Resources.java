@@ -18,7 +18,11 @@ final class V1Resources {
 
     static void apply(Resources r, CgroupFiles f, DeviceRules.Effective devices, boolean update,
                       Consumer<String> warn) throws CgroupException {
-        if (devices != null) {
+        // "allow everything" on a new cgroup is what it inherited already: writing it would only
+        // fail for a runtime without CAP_SYS_ADMIN
+        boolean nothingToRestrict = devices != null && !update && devices.defaultAllow()
+                && devices.exceptions().isEmpty();
+        if (devices != null && !nothingToRestrict) {
             CommonResources.require(f, "devices", R + "devices");
             for (String[] w : DeviceRules.v1Writes(devices)) {
                 f.write("devices", w[0], w[1], R + "devices");
