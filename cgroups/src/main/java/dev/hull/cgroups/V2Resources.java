@@ -116,6 +116,17 @@ final class V2Resources {
             CommonResources.require(f, "cpu", R + "cpu");
             f.write("cpu", "cpu.weight", Long.toString(weightOfShares(c.shares())), R + "cpu.shares");
         }
+        // The kernel wants cpu.max.burst <= the quota at every moment (else EINVAL): a burst that
+        // shrinks goes before cpu.max, whose new quota may be below the old burst; one that grows
+        // after it, when the new quota has made room.
+        boolean burstFirst = false;
+        if (c.burst() != null) {
+            CommonResources.requireFile(f, "cpu", "cpu.max.burst", R + "cpu.burst");
+            burstFirst = Long.compareUnsigned(c.burst(), currentBurst(f)) < 0;
+        }
+        if (burstFirst) {
+            f.write("cpu", "cpu.max.burst", Long.toUnsignedString(c.burst()), R + "cpu.burst");
+        }
         if (V1Resources.nonZero(c.quota()) || V1Resources.nonZero(c.period())) {
             CommonResources.require(f, "cpu", R + "cpu");
             String max = c.quota() != null && c.quota() > 0 ? Long.toString(c.quota()) : "max";
@@ -124,14 +135,22 @@ final class V2Resources {
             }
             f.write("cpu", "cpu.max", max, R + "cpu.quota");
         }
-        if (c.burst() != null) {
-            CommonResources.requireFile(f, "cpu", "cpu.max.burst", R + "cpu.burst");
+        if (c.burst() != null && !burstFirst) {
             f.write("cpu", "cpu.max.burst", Long.toUnsignedString(c.burst()), R + "cpu.burst");
         }
         if (idle) {
             idle(c, f);
         }
         CommonResources.cpuset(c, f);
+    }
+
+    /** The burst the cgroup has now; 0 (a new cgroup's) when it cannot be read. */
+    private static long currentBurst(CgroupFiles f) {
+        try {
+            return CommonResources.number(f.read("cpu", "cpu.max.burst"));
+        } catch (CgroupException e) {
+            return 0;
+        }
     }
 
     private static void idle(Cpu c, CgroupFiles f) throws CgroupException {
