@@ -131,7 +131,14 @@ final class V1Resources {
                 }
             }
         }
-        if (nonZero(c.shares())) {
+        // As on v2: an idle group refuses cpu.shares (EINVAL), so leaving idle comes first and a
+        // group that stays idle gets no shares (update rewrites every member).
+        boolean idle = c.idle() != null && c.idle() != 0;
+        if (c.idle() != null && !idle) {
+            CommonResources.requireFile(f, "cpu", "cpu.idle", R + "cpu.idle");
+            f.write("cpu", "cpu.idle", "0", R + "cpu.idle");
+        }
+        if (nonZero(c.shares()) && !idle) {
             CommonResources.require(f, "cpu", R + "cpu");
             f.write("cpu", "cpu.shares", Long.toUnsignedString(c.shares()), R + "cpu.shares");
         }
@@ -160,7 +167,7 @@ final class V1Resources {
                 f.write("cpu", "cpu.cfs_burst_us", Long.toUnsignedString(c.burst()), R + "cpu.burst");
             }
         }
-        if (c.idle() != null) {
+        if (idle) {
             CommonResources.requireFile(f, "cpu", "cpu.idle", R + "cpu.idle");
             f.write("cpu", "cpu.idle", Long.toString(c.idle()), R + "cpu.idle");
         }

@@ -106,7 +106,15 @@ final class V2Resources {
         if (V1Resources.nonZero(c.realtimePeriod()) || V1Resources.nonZero(c.realtimeRuntime())) {
             throw new CgroupException(R + "cpu.realtimeRuntime: cgroup v2 has no realtime group scheduling");
         }
-        if (V1Resources.nonZero(c.shares())) {
+        // An idle group has the minimum weight: the kernel refuses cpu.weight writes to it
+        // (EINVAL) and resets its weight whenever it enters or leaves idle. So leaving idle comes
+        // before the weight, and a group that is to stay idle gets no weight: update rewrites
+        // every member, and would otherwise fail on a container once made idle.
+        boolean idle = c.idle() != null && c.idle() != 0;
+        if (c.idle() != null && !idle) {
+            idle(c, f);
+        }
+        if (V1Resources.nonZero(c.shares()) && !idle) {
             CommonResources.require(f, "cpu", R + "cpu");
             f.write("cpu", "cpu.weight", Long.toString(weightOfShares(c.shares())), R + "cpu.shares");
         }
@@ -131,11 +139,16 @@ final class V2Resources {
                 f.write("cpu", "cpu.max.burst", Long.toUnsignedString(c.burst()), R + "cpu.burst");
             }
         }
-        if (c.idle() != null) {
-            CommonResources.requireFile(f, "cpu", "cpu.idle", R + "cpu.idle");
-            f.write("cpu", "cpu.idle", Long.toString(c.idle()), R + "cpu.idle");
+        if (idle) {
+            idle(c, f);
         }
         CommonResources.cpuset(c, f);
+    }
+
+    /** The burst the cgroup has now; 0 (a new cgroup's) when it cannot be read. */
+    private static void idle(Cpu c, CgroupFiles f) throws CgroupException {
+        CommonResources.requireFile(f, "cpu", "cpu.idle", R + "cpu.idle");
+        f.write("cpu", "cpu.idle", Long.toString(c.idle()), R + "cpu.idle");
     }
 
     private static void io(BlockIO b, CgroupFiles f, Consumer<String> warn) throws CgroupException {
