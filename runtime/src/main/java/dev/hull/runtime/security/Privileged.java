@@ -4,26 +4,28 @@ import dev.hull.runtime.program.HostFacts;
 import dev.hull.runtime.program.ProgramCompiler;
 import dev.hull.spec.Capabilities;
 import dev.hull.spec.Linux;
-import dev.hull.spec.Mount;
-import dev.hull.spec.Process;
-import dev.hull.spec.Resources;
-import dev.hull.spec.Spec;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * A spec made privileged as Docker's {@code --privileged} makes it: every capability the runtime
- * can give, every host device, no device cgroup restriction, no masked or read-only paths, no
- * seccomp filter, AppArmor unconfined, no SELinux label, and /sys and cgroup mounts writable.
- * The namespaces stay as they are. Unlike Docker (which asks for every capability the kernel
- * knows, and fails where the runtime's bounding set lacks one), the capabilities are those of
- * the runtime's bounding set.
+ * A config made privileged as Docker's {@code --privileged} makes it: every capability the
+ * runtime can give, every host device, no device cgroup restriction, no masked or read-only
+ * paths, no seccomp filter, AppArmor unconfined, no SELinux label, and /sys and cgroup mounts
+ * writable. The namespaces stay as they are. Unlike Docker (which asks for every capability the
+ * kernel knows, and fails where the runtime's bounding set lacks one), the capabilities are those
+ * of the runtime's bounding set.
+ *
+ * <p>It works on the config.json tree (what {@code SpecTemplate} builds and an engine writes for
+ * the runtime), not on the parser's {@code Spec} records, which have no writer; the result
+ * parses and validates like any config.
  */
 public final class Privileged {
     private Privileged() {}
@@ -32,36 +34,64 @@ public final class Privileged {
     private static final Set<String> SKIPPED_DIRS = Set.of("pts", "shm", "fd", "mqueue", ".lxc",
             ".lxd-mounts", ".udev");
 
-    public static Spec apply(Spec spec, HostFacts host) throws IOException {
-        return apply(spec, host, hostDevices(Path.of("/dev")));
+    public static Map<String, Object> apply(Map<String, Object> config, HostFacts host) throws IOException {
+        return apply(config, host, hostDevices(Path.of("/dev")));
     }
 
-    /** With the given host devices (tests pass a fake /dev's). */
-    public static Spec apply(Spec spec, HostFacts host, List<Linux.Device> devices) {
+    /** With the given host devices (tests pass those of a fake /dev). A new tree; config is not changed. */
+    public static Map<String, Object> apply(Map<String, Object> config, HostFacts host,
+                                            List<Linux.Device> devices) {
+        Map<String, Object> c = new LinkedHashMap<>(config);
         List<String> caps = capabilities(host);
-        Process p = spec.process();
-        Process proc = p == null ? null : new Process(p.terminal(), p.consoleSize(), p.user(), p.args(),
-                p.commandLine(), p.env(), p.cwd(),
-                // no inheritable set: as Docker since 20.10.14 (CVE-2022-24769)
-                new Process.Capabilities(caps, caps, List.of(), caps, List.of()),
-                p.rlimits(), p.noNewPrivileges(), ProgramCompiler.UNCONFINED, p.oomScoreAdj(), null,
-                p.ioPriority(), p.scheduler());
-        Linux l = spec.linux();
-        Resources r = l.resources() == null ? Resources.EMPTY : l.resources();
-        Resources res = new Resources(List.of(new Resources.DeviceRule(true, null, null, null, "rwm")),
-                r.memory(), r.cpu(), r.pids(), r.blockIO(), r.hugepageLimits(), r.network(), r.rdma(),
-                r.unified());
-        Linux linux = new Linux(l.uidMappings(), l.gidMappings(), l.timeOffsets(), l.sysctl(), res,
-                l.cgroupsPath(), l.namespaces(), mergeDevices(l.devices(), devices), null,
-                l.rootfsPropagation(), List.of(), List.of(), null, l.personality());
-        List<Mount> mounts = new ArrayList<>();
-        for (Mount m : spec.mounts()) {
-            boolean sys = "sysfs".equals(m.type()) || "/sys".equals(m.destination());
-            boolean cgroup = "cgroup".equals(m.type()) || "cgroup2".equals(m.type());
+        Map<String, Object> process = new LinkedHashMap<>(map(c, "process"));
+        // no inheritable or ambient set: as Docker since 20.10.14 (CVE-2022-24769)
+        process.put("capabilities", obj("bounding", caps, "effective", caps, "permitted", caps));
+        process.put("apparmorProfile", ProgramCompiler.UNCONFINED);
+        process.remove("selinuxLabel");
+        c.put("process", process);
+
+        Map<String, Object> linux = new LinkedHashMap<>(map(c, "linux"));
+        Map<String, Object> resources = new LinkedHashMap<>(map(linux, "resources"));
+        resources.put("devices", List.of(obj("allow", true, "access", "rwm")));
+        linux.put("resources", resources);
+        linux.put("devices", mergeDevices(list(linux, "devices"), devices));
+        linux.remove("seccomp");
+        linux.remove("mountLabel");
+        linux.put("maskedPaths", List.of());
+        linux.put("readonlyPaths", List.of());
+        c.put("linux", linux);
+
+        List<Object> mounts = new ArrayList<>();
+        for (Object o : list(c, "mounts")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) o;
+            Object type = m.get("type");
+            boolean sys = "sysfs".equals(type) || "/sys".equals(m.get("destination"));
+            boolean cgroup = "cgroup".equals(type) || "cgroup2".equals(type);
             mounts.add(sys || cgroup ? writable(m) : m);
         }
-        return new Spec(spec.ociVersion(), proc, spec.root(), spec.hostname(), spec.domainname(), mounts,
-                spec.hooks(), spec.annotations(), linux);
+        c.put("mounts", mounts);
+        return c;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v instanceof Map<?, ?> ? (Map<String, Object>) v : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v instanceof List<?> ? (List<Object>) v : List.of();
+    }
+
+    private static Map<String, Object> obj(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
     }
 
     /** Every capability of the runtime's bounding set that the kernel knows. */
@@ -77,27 +107,37 @@ public final class Privileged {
     }
 
     /** The mount without "ro" (Docker's clearReadOnly), and "rw" said explicitly. */
-    private static Mount writable(Mount m) {
-        List<String> opts = new ArrayList<>();
-        for (String o : m.options()) {
-            if (!o.equals("ro") && !o.equals("rw")) {
+    private static Map<String, Object> writable(Map<String, Object> m) {
+        List<Object> opts = new ArrayList<>();
+        for (Object o : list(m, "options")) {
+            if (!"ro".equals(o) && !"rw".equals(o)) {
                 opts.add(o);
             }
         }
         opts.add("rw");
-        return new Mount(m.destination(), m.type(), m.source(), opts, m.uidMappings(), m.gidMappings());
+        Map<String, Object> out = new LinkedHashMap<>(m);
+        out.put("options", opts);
+        return out;
     }
 
     /** The config's own devices first; host devices at other paths after them. */
-    private static List<Linux.Device> mergeDevices(List<Linux.Device> own, List<Linux.Device> host) {
-        List<Linux.Device> out = new ArrayList<>(own);
+    private static List<Object> mergeDevices(List<Object> own, List<Linux.Device> host) {
+        List<Object> out = new ArrayList<>(own);
         for (Linux.Device d : host) {
             boolean taken = false;
-            for (Linux.Device o : own) {
-                taken |= o.path().equals(d.path());
+            for (Object o : own) {
+                taken |= o instanceof Map<?, ?> m && d.path().equals(m.get("path"));
             }
             if (!taken) {
-                out.add(d);
+                Map<String, Object> dev = obj("path", d.path(), "type", d.type());
+                if (!d.type().equals("p")) {
+                    dev.put("major", d.major());
+                    dev.put("minor", d.minor());
+                }
+                dev.put("fileMode", d.fileMode());
+                dev.put("uid", d.uid());
+                dev.put("gid", d.gid());
+                out.add(dev);
             }
         }
         return out;
@@ -160,10 +200,10 @@ public final class Privileged {
 
     /** glibc's gnu_dev_major/minor. */
     static long major(long dev) {
-        return ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+        return ((dev >>> 8) & 0xfff) | ((dev >>> 32) & 0xfffff000L);
     }
 
     static long minor(long dev) {
-        return (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+        return (dev & 0xff) | ((dev >>> 12) & 0xffffff00L);
     }
 }
