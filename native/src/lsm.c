@@ -11,9 +11,11 @@
 
 #include "hull.h"
 
-static int write_attr(const char *path, const char *value)
+/* -ENOENT from open: no such attribute file; from write: the module refused the value. */
+static int write_attr(const char *path, const char *value, int *opened)
 {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
+    *opened = fd >= 0;
     if (fd < 0)
         return -errno;
     size_t len = strlen(value);
@@ -37,14 +39,17 @@ int op_lsm_label(struct cur *c)
     int n = snprintf(path, sizeof path, "/proc/thread-self/attr/%s", file);
     if (n < 0 || (size_t)n >= sizeof path)
         return -ENAMETOOLONG;
-    int r = write_attr(path, value);
+    int opened;
+    int r = write_attr(path, value, &opened);
     const char *base = strrchr(file, '/');
-    if (r == -ENOENT && base) {
+    if (r == -ENOENT && !opened && base) { /* a kernel without the per-module directory */
         snprintf(path, sizeof path, "/proc/self/attr/%s", base + 1);
-        r = write_attr(path, value);
+        r = write_attr(path, value, &opened);
     }
-    if (r < 0)
-        detail("write \"%s\" to %s", value, path);
+    if (r < 0) /* named for `start`, which reports this without the step's description */
+        detail("%s: write \"%s\" to %s",
+               strncmp(file, "apparmor", 8) ? "process.selinuxLabel" : "process.apparmorProfile", value,
+               path);
     return r;
 }
 
@@ -59,6 +64,9 @@ int op_lsm_label(struct cur *c)
 #define LL_IOCTL_DEV (1ULL << 15) /* ABI 5 */
 /* the rights that mean something on a file that is not a directory */
 #define LL_FILE_RIGHTS (LL_EXECUTE | LL_WRITE_FILE | LL_READ_FILE | LL_TRUNCATE | LL_IOCTL_DEV)
+
+/* errors name the config field: `start` reports them without the step's description */
+#define LL_FIELD "annotations[\"dev.hull.landlock\"]: "
 
 struct ll_ruleset_attr {
     uint64_t handled_access_fs; /* the kernel takes a prefix of its struct: net and scopes stay 0 */
@@ -97,13 +105,13 @@ int op_landlock(struct cur *c)
         return -EBADMSG;
     int abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
     if (abi < 0) {
-        detail("this kernel has no Landlock (landlock_create_ruleset)");
+        detail(LL_FIELD "this kernel has no Landlock (landlock_create_ruleset)");
         return -errno;
     }
     struct ll_ruleset_attr attr = {.handled_access_fs = handled_fs(abi)};
     int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
     if (ruleset < 0) {
-        detail("landlock_create_ruleset (ABI %d)", abi);
+        detail(LL_FIELD "landlock_create_ruleset (ABI %d)", abi);
         return -errno;
     }
     int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), r = 0;
@@ -124,7 +132,7 @@ int op_landlock(struct cur *c)
         struct stat st;
         if (fd < 0 || fstat(fd, &st) < 0) {
             r = -errno;
-            detail("landlock path %s", paths[i]);
+            detail(LL_FIELD "path %s", paths[i]);
             if (fd >= 0)
                 close(fd);
             break;
@@ -135,14 +143,14 @@ int op_landlock(struct cur *c)
         struct ll_path_beneath pb = {.allowed_access = allowed, .parent_fd = fd};
         if (allowed && syscall(SYS_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &pb, 0) < 0) {
             r = -errno;
-            detail("landlock_add_rule %s", paths[i]);
+            detail(LL_FIELD "landlock_add_rule %s", paths[i]);
         }
         close(fd);
     }
     if (r == 0 && syscall(SYS_landlock_restrict_self, ruleset, 0) < 0) {
         r = -errno;
-        detail(r == -EPERM ? "landlock_restrict_self needs no_new_privs or CAP_SYS_ADMIN"
-                           : "landlock_restrict_self");
+        detail(r == -EPERM ? LL_FIELD "landlock_restrict_self needs no_new_privs or CAP_SYS_ADMIN"
+                           : LL_FIELD "landlock_restrict_self");
     }
     if (root >= 0)
         close(root);

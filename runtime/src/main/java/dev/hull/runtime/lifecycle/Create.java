@@ -99,8 +99,8 @@ public final class Create {
             throw new HullException("hull-exec: " + e.getMessage());
         }
         Trace.mark("program compiled");
-        if (facts.apparmor() && AppArmorProfile.DEFAULT.equals(spec.process().apparmorProfile())) {
-            AppArmorProfile.ensureDefaultLoaded(); // before anything is made: nothing to take back
+        if (facts.apparmor()) {
+            AppArmorProfile.check(spec.process().apparmorProfile()); // before anything is made
         }
         if (ctx.log().debugging()) {
             for (int i = 0; i < program.steps().size(); i++) {

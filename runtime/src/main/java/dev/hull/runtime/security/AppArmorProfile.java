@@ -53,6 +53,26 @@ public final class AppArmorProfile {
         return false;
     }
 
+    /**
+     * Checks, before anything is made, that the kernel has the profile a config asks for, and
+     * loads hull-default if it is the one and missing; runc would only fail at exec. Names the
+     * kernel cannot list plainly (stacks, namespaces) and an unreadable list are left to exec.
+     */
+    public static void check(String profile) throws HullException {
+        if (profile == null || profile.isEmpty() || profile.equals("unconfined")) {
+            return;
+        }
+        if (profile.equals(DEFAULT)) {
+            ensureDefaultLoaded();
+            return;
+        }
+        if (profile.indexOf('&') < 0 && profile.indexOf(':') < 0 && Files.isReadable(PROFILES)
+                && !loaded(profile)) {
+            throw new HullException("config.json: process.apparmorProfile: the kernel has no AppArmor profile \""
+                    + profile + "\" (see " + PROFILES + ")");
+        }
+    }
+
     /** apparmor_parser's path, or null. */
     public static Path parser() {
         for (String p : PARSERS) {
