@@ -815,18 +815,20 @@ public final class ProgramCompiler {
      * not confine): the LSM label of the program, then Landlock (the seccomp filter comes last).
      */
     private void confineAtExec(Landlock.Rules landlock) {
+        // the descriptions do not name the fields: the executor's errors do, as `start` reports
+        // these steps without descriptions
         String profile = proc.apparmorProfile();
         if (!empty(profile) && in.host().apparmor()) {
             // as runc: "exec <profile>" makes the next execve change to the profile
-            p.add(Op.LSM_LABEL, "apply AppArmor profile " + profile + " (process.apparmorProfile)")
+            p.add(Op.LSM_LABEL, "apply AppArmor profile " + profile)
                     .s("apparmor/exec").s("exec " + profile).done();
         }
         if (!empty(proc.selinuxLabel())) {
-            p.add(Op.LSM_LABEL, "apply SELinux label " + proc.selinuxLabel() + " (process.selinuxLabel)")
+            p.add(Op.LSM_LABEL, "apply SELinux label " + proc.selinuxLabel())
                     .s("exec").s(proc.selinuxLabel()).done();
         }
         if (landlock != null) {
-            p.add(Op.LANDLOCK, "restrict with Landlock (" + Landlock.FIELD + ")").n(landlock.rights())
+            p.add(Op.LANDLOCK, "restrict with Landlock").n(landlock.rights())
                     .v(landlock.paths()).done();
         }
     }

@@ -108,6 +108,20 @@ class LsmIT extends ContainerTest {
     }
 
     @Test
+    void aRulePathGoneAtStartFailsStartNamingTheAnnotation() throws IOException {
+        TestBundle b = landlocked("/bin:rx,/data:r", "true");
+        Files.createDirectories(b.rootfs.resolve("data"));
+        String id = newId();
+        ok("create", "--bundle", b.dir.toString(), id);
+        Files.delete(b.rootfs.resolve("data"));
+        Cmd.Result r = hull("start", id);
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("(restrict with Landlock): annotations[\"dev.hull.landlock\"]: path /data: ENOENT")
+                || r.err().contains("annotations[\"dev.hull.landlock\"]: path /data): ENOENT"), r.err());
+        ok("delete", "--force", id);
+    }
+
+    @Test
     void lsmRequestsNeedTheModule() {
         assumeFalse(Files.exists(Path.of("/sys/module/apparmor/parameters/enabled")), "this host has AppArmor");
         assumeFalse(Files.exists(Path.of("/sys/fs/selinux/enforce")), "this host has SELinux");

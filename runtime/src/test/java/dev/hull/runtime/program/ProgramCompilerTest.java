@@ -296,7 +296,7 @@ class ProgramCompilerTest {
         SetupProgram p = in.compile();
         assertEquals(List.of(Op.WAIT_START, Op.HOOK, Op.LSM_LABEL, Op.EXEC), tail(p));
         assertEquals(List.of("apparmor/exec", "exec hull-default"), first(p, Op.LSM_LABEL));
-        assertEquals("apply AppArmor profile hull-default (process.apparmorProfile)",
+        assertEquals("apply AppArmor profile hull-default",
                 p.describe(p.indexOf(Op.LSM_LABEL)));
     }
 
@@ -395,7 +395,7 @@ class ProgramCompilerTest {
         long r = 1L << 2 | 1L << 3, x = 1L, w = 0xfff2L; // write: bits 1, 4..15
         assertEquals(List.of(r | x, r, r | w, w, r), Arrays.stream((long[]) f.get(0)).boxed().toList());
         assertEquals(List.of("/bin", "/etc", "/tmp", "/etc/passwd", "/proc/self"), f.get(1));
-        assertEquals("restrict with Landlock (annotations[\"dev.hull.landlock\"])", p.describe(p.indexOf(Op.LANDLOCK)));
+        assertEquals("restrict with Landlock", p.describe(p.indexOf(Op.LANDLOCK)));
     }
 
     @ParameterizedTest
