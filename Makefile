@@ -8,11 +8,11 @@ BUILD := $(TOP)/build
 JDK ?= $(shell for d in "$$JAVA_HOME" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25*; do \
           [ -x "$$d/bin/java" ] && "$$d/bin/java" -version 2>&1 | grep -q 'version "25' && { echo "$$d"; break; }; done)
 MVN := JAVA_HOME=$(JDK) MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" mvn -B -q
-DEBS := gcc make maven busybox-static libseccomp2 runc hyperfine iproute2 util-linux procps
+DEBS := gcc make maven busybox-static libseccomp2 runc hyperfine iproute2 util-linux procps apparmor
 RUNTIME_JAR := runtime/target/hull-runtime.jar
 DEMO := $(BUILD)/demo-bundle
 
-.PHONY: all deps jdk build aot demo test unit bench v2-smoke clean
+.PHONY: all deps jdk build aot demo test unit bench v2-smoke lsm-smoke clean
 
 all: build
 
@@ -70,6 +70,7 @@ demo: deps build
 test: deps build
 	$(MVN) verify
 	tests/v2-smoke.sh
+	tests/lsm-smoke.sh
 
 unit: jdk
 	$(MVN) -DskipITs test
@@ -77,6 +78,10 @@ unit: jdk
 # the cgroup v2 checks, in the v2 guest of ../shared/tools/v2vm (skipped where it is absent)
 v2-smoke: build
 	tests/v2-smoke.sh
+
+# AppArmor (which this host's kernel lacks), in the same guest
+lsm-smoke: build
+	tests/lsm-smoke.sh
 
 bench: build
 	@for p in crun hyperfine; do dpkg -s $$p >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$p; done

@@ -42,7 +42,8 @@
     X(12, MOUNT)          /* S source, S target, S fstype, I flags, S data: plain mount(2) */     \
     X(13, OPEN_ROOT)      /* S rootfs path */                                                     \
     X(14, MOUNT_IN_ROOT)  /* S src, S dest, S fstype, I flags, S data, I mkkind, I remount,      \
-                             I propagation, I attr_set, I attr_clr, S fallback_src */             \
+                             I propagation, I attr_set, I attr_clr, S fallback_src             \
+                             [, S SELinux label set on the new mount] */                         \
     X(15, MKNOD_IN_ROOT)  /* S dest, I mode, I major, I minor, I uid, I gid */                    \
     X(16, SYMLINK_IN_ROOT)/* S target, S linkpath */                                              \
     X(17, SYNC_HOOKS)     /* ask the runtime to run its hooks; receive the state for ours */      \
@@ -51,7 +52,7 @@
     X(20, PIVOT_ROOT)                                                                             \
     X(21, MOVE_ROOT)      /* --no-pivot: MS_MOVE + chroot */                                      \
     X(22, CONSOLE)        /* I uid, I gid, I rows, I cols, I mount_console */                     \
-    X(23, MASK_PATH)      /* S path */                                                            \
+    X(23, MASK_PATH)      /* S path [, S data of the tmpfs over a directory] */                   \
     X(24, READONLY_PATH)  /* S path */                                                            \
     X(25, REMOUNT_ROOT_RO)                                                                        \
     X(26, WRITE_FILE)     /* S path, S content */                                                 \
@@ -81,7 +82,9 @@
     X(50, JOIN_KEYRING)   /* S name: a new session keyring for the container, as runc makes */ \
     X(51, IOPRIO)         /* I ioprio value (class << 13 | level) */                             \
     X(52, SCHED)          /* I policy, I flags, I nice, I priority, I runtime, I deadline, I period */ \
-    X(53, DEVICE_FILTER)  /* S cgroup v2 dir, B bpf_insn[]: attach it, detach the ones before */
+    X(53, DEVICE_FILTER)  /* S cgroup v2 dir, B bpf_insn[]: attach it, detach the ones before */ \
+    X(55, LSM_LABEL)      /* S attr file under /proc/thread-self/attr, S value: label of the exec */ \
+    X(56, LANDLOCK)       /* N rights per rule, V paths: restrict the process with Landlock */
 
 enum hull_op {
 #define X(code, name) OP_##name = code,
@@ -218,6 +221,9 @@ int op_join_keyring(struct cur *c);
 int op_ioprio(struct cur *c);
 int op_sched(struct cur *c);
 int op_device_filter(struct cur *c);
+int op_lsm_label(struct cur *c);
+int op_landlock(struct cur *c);
+int cur_more(const struct cur *c); /* another field follows (optional trailing fields) */
 
 /* helpers */
 int resolve_in_root(const char *path, int flags, int mkkind); /* fd or -errno */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -208,6 +209,8 @@ int op_mount_in_root(struct cur *c)
     unsigned long re = (unsigned long)cur_int(c), prop = (unsigned long)cur_int(c);
     uint64_t attr_set = (uint64_t)cur_int(c), attr_clr = (uint64_t)cur_int(c);
     const char *fallback = cur_str_or_null(c);
+    /* optional: an SELinux context for the new mount's root (runc's mqueue relabel) */
+    const char *relabel = cur_more(c) ? cur_str_or_null(c) : NULL;
     if (c->bad)
         return -EBADMSG;
 
@@ -226,7 +229,7 @@ int op_mount_in_root(struct cur *c)
         detail("mount %s on %s", src ? src : type ? type : "(none)", dest);
         return r;
     }
-    if (!re && !prop && !attr_set && !attr_clr)
+    if (!re && !prop && !attr_set && !attr_clr && !relabel)
         return 0;
     /* re-resolve: the fd above points below the new mount, not at it */
     if ((fd = resolve_in_root(dest, 0, MK_NONE)) < 0) {
@@ -246,6 +249,10 @@ int op_mount_in_root(struct cur *c)
             r = -errno;
             detail("mount_setattr %s", dest);
         }
+    }
+    if (!r && relabel && setxattr(target, "security.selinux", relabel, strlen(relabel) + 1, 0) < 0) {
+        r = -errno;
+        detail("set the SELinux label of %s", dest);
     }
     close(fd);
     return r;
@@ -362,7 +369,10 @@ int op_move_root(struct cur *c)
 int op_mask_path(struct cur *c)
 {
     const char *path = cur_str(c);
+    const char *data = cur_more(c) ? cur_str_or_null(c) : NULL; /* optional: linux.mountLabel */
     struct stat st, null;
+    if (c->bad)
+        return -EBADMSG;
     if (stat(path, &st) < 0) {
         if (errno == ENOENT || errno == ENOTDIR)
             return 0;
@@ -370,7 +380,7 @@ int op_mask_path(struct cur *c)
         return -errno;
     }
     if (S_ISDIR(st.st_mode)) {
-        if (mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL) == 0)
+        if (mount("tmpfs", path, "tmpfs", MS_RDONLY, data) == 0)
             return 0;
         detail("mask %s", path);
         return -errno;

@@ -167,6 +167,11 @@ static const unsigned char *next(struct cur *c, uint32_t want, uint32_t *len)
     return pl;
 }
 
+int cur_more(const struct cur *c)
+{
+    return !c->bad && c->end - c->pos >= 8;
+}
+
 int64_t cur_int(struct cur *c)
 {
     uint32_t len;

@@ -48,4 +48,29 @@ public final class LibC {
             throw new IllegalStateException(t);
         }
     }
+
+    private static final class LandlockVersion {
+        @SuppressWarnings("restricted")
+        static final MethodHandle H = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("syscall").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    }
+
+    /**
+     * The kernel's Landlock ABI version (landlock_create_ruleset with
+     * LANDLOCK_CREATE_RULESET_VERSION), or -errno: ENOSYS without Landlock, EOPNOTSUPP when it
+     * was not enabled at boot.
+     */
+    public static int landlockAbi() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            // 444: landlock_create_ruleset, the same number on every architecture (after 424)
+            long r = (long) LandlockVersion.H.invokeExact(state, 444L, MemorySegment.NULL, 0L, 1);
+            return r < 0 ? -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET) : (int) r;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
 }

@@ -16,6 +16,7 @@ import dev.hull.runtime.program.HostFacts;
 import dev.hull.runtime.program.LaunchMode;
 import dev.hull.runtime.program.ProgramCompiler;
 import dev.hull.runtime.program.SetupProgram;
+import dev.hull.runtime.security.AppArmorProfile;
 import dev.hull.runtime.state.ContainerRecord;
 import dev.hull.runtime.state.StateStore;
 import dev.hull.runtime.state.Status;
@@ -84,12 +85,13 @@ public final class Create {
         List<Object> devices = Limits.devicesJson(spec.linux().devices());
         DeviceRules.Effective access = DeviceRules.compute(Limits.deviceRules(resources.devices(), devices));
         SetupProgram program;
+        HostFacts facts = HostFacts.probe();
         try {
             program = ProgramCompiler.compile(new ProgramCompiler.Input(spec, o.id(), bundle, rootfs,
                     store.dir(o.id()), mode, o.consoleSocket(), o.noPivot(), o.noNewKeyring(),
                     o.preserveFds(), o.preserveFds() > 0 ? Executor.preservedFdsOwner() : 0,
                     cgroup.dirs(), host.mode() == CgroupMode.V2,
-                    host.mode() == CgroupMode.V2 ? DeviceFilter.program(access) : null, HostFacts.probe(),
+                    host.mode() == CgroupMode.V2 ? DeviceFilter.program(access) : null, facts,
                     ctx.log()));
         } catch (SpecException e) {
             throw new HullException("config.json: " + e.getMessage());
@@ -97,6 +99,9 @@ public final class Create {
             throw new HullException("hull-exec: " + e.getMessage());
         }
         Trace.mark("program compiled");
+        if (facts.apparmor()) {
+            AppArmorProfile.check(spec.process().apparmorProfile()); // before anything is made
+        }
         if (ctx.log().debugging()) {
             for (int i = 0; i < program.steps().size(); i++) {
                 ctx.log().debug("step " + i + ": " + program.describe(i));

@@ -1,8 +1,11 @@
 package dev.hull.runtime.lifecycle;
 
+import dev.hull.runtime.program.HostFacts;
+import dev.hull.runtime.security.Landlock;
 import dev.hull.spec.Capabilities;
 import dev.hull.spec.json.Json;
 import dev.hull.sys.KernelFiles;
+import dev.hull.sys.LibC;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,12 +50,15 @@ public final class Features {
         linux.put("capabilities", caps);
         linux.put("cgroup", obj("v1", true, "v2", true, "systemd", false, "systemdUser", false, "rdma", false));
         linux.put("seccomp", obj("enabled", false));
-        linux.put("apparmor", obj("enabled", false));
-        linux.put("selinux", obj("enabled", false));
+        linux.put("apparmor", obj("enabled", HostFacts.apparmorEnabled()));
+        linux.put("selinux", obj("enabled", HostFacts.selinuxEnabled()));
         linux.put("intelRdt", obj("enabled", false));
         linux.put("mountExtensions", obj("idmap", obj("enabled", false)));
         f.put("linux", linux);
-        f.put("annotations", obj("dev.hull.runtime.version", Version.VERSION));
+        int abi = LibC.landlockAbi();
+        f.put("annotations", obj("dev.hull.runtime.version", Version.VERSION,
+                Landlock.ANNOTATION, abi > 0 ? "PATH:RIGHTS[,...] with RIGHTS of r, w, x; kernel Landlock ABI " + abi
+                        : "not available: this kernel has no Landlock"));
         return Json.writePretty(f, "    ");
     }
 

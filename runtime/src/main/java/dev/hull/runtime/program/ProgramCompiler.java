@@ -4,6 +4,8 @@ import static dev.hull.runtime.program.LinuxConstants.*;
 
 import dev.hull.runtime.rootfs.Passwd;
 import dev.hull.runtime.rootfs.RootfsPaths;
+import dev.hull.runtime.security.Landlock;
+import dev.hull.runtime.security.SelinuxLabels;
 import dev.hull.spec.Capabilities;
 import dev.hull.spec.Hooks.Hook;
 import dev.hull.spec.Linux;
@@ -47,6 +49,7 @@ public final class ProgramCompiler {
     private final Linux linux;
     private final SetupProgram p = new SetupProgram();
     private final boolean newUserNs, anyUserNs, newCgroupNs;
+    private final String mountLabel; // linux.mountLabel, null when there is none
 
     private ProgramCompiler(Input in) {
         this.in = in;
@@ -58,6 +61,7 @@ public final class ProgramCompiler {
         this.anyUserNs = user != null;
         Namespace cg = linux.namespace("cgroup");
         this.newCgroupNs = cg != null && empty(cg.path());
+        this.mountLabel = empty(linux.mountLabel()) ? null : linux.mountLabel();
     }
 
     public static SetupProgram compile(Input in) throws SpecException {
@@ -98,6 +102,7 @@ public final class ProgramCompiler {
 
     private SetupProgram build() throws SpecException {
         refuseWhatIsNotEnforced();
+        Landlock.Rules landlock = landlockRules();
         parentPhase();
         childSetup();
         rootfs();
@@ -123,14 +128,18 @@ public final class ProgramCompiler {
             p.add(Op.READONLY_PATH, "linux.readonlyPaths " + path).s(path).done();
         }
         for (String path : linux.maskedPaths()) {
-            p.add(Op.MASK_PATH, "linux.maskedPaths " + path).s(path).done();
+            SetupProgram.Fields mask = p.add(Op.MASK_PATH, "linux.maskedPaths " + path).s(path);
+            if (mountLabel != null) { // the tmpfs over a directory, labelled as runc's maskPath does
+                mask.s(SelinuxLabels.formatMountLabel("", mountLabel));
+            }
+            mask.done();
         }
         if (spec.root().readonly()) {
             p.add(Op.REMOUNT_ROOT_RO, "remount the rootfs read-only (root.readonly)").done();
         }
         rootPropagation(); // last: the binds of the paths above cannot come out of an unbindable tree
         processIdentity();
-        finish();
+        finish(landlock);
         return p;
     }
 
@@ -143,20 +152,23 @@ public final class ProgramCompiler {
             throw new SpecException("linux.seccomp: seccomp filters are not supported yet; "
                     + "remove linux.seccomp to run without one");
         }
-        if (!empty(proc.apparmorProfile())) {
-            throw new SpecException("process.apparmorProfile: " + (Files.isDirectory(Path.of("/sys/kernel/security/apparmor"))
-                    ? "AppArmor profiles are not supported yet" : "AppArmor is not enabled on this host"));
+        String profile = proc.apparmorProfile();
+        if (!empty(profile) && !in.host().apparmor() && !profile.equals(UNCONFINED)) {
+            throw new SpecException("process.apparmorProfile: AppArmor is not enabled on this host, "
+                    + "so profile \"" + profile + "\" cannot be applied");
         }
-        boolean selinux = Files.exists(Path.of("/sys/fs/selinux/enforce"));
-        if (!empty(proc.selinuxLabel())) {
-            throw new SpecException("process.selinuxLabel: " + (selinux
-                    ? "SELinux labels are not supported yet" : "SELinux is not enabled on this host"));
+        if (!empty(proc.selinuxLabel()) && !in.host().selinux()) {
+            throw new SpecException("process.selinuxLabel: SELinux is not enabled on this host, so label \""
+                    + proc.selinuxLabel() + "\" cannot be applied");
         }
-        if (!empty(linux.mountLabel())) {
-            throw new SpecException("linux.mountLabel: " + (selinux
-                    ? "SELinux labels are not supported yet" : "SELinux is not enabled on this host"));
+        if (!empty(linux.mountLabel()) && !in.host().selinux()) {
+            throw new SpecException("linux.mountLabel: SELinux is not enabled on this host, so label \""
+                    + linux.mountLabel() + "\" cannot be applied");
         }
     }
+
+    /** AppArmor's profile for a process it should not confine. */
+    public static final String UNCONFINED = "unconfined";
 
     // ---- parent phase: runs in the runtime's namespaces ----
 
@@ -355,9 +367,23 @@ public final class ProgramCompiler {
             fallback = "/sys"; // sysfs needs CAP_SYS_ADMIN over the netns: bind the host's instead
         }
         String data = type.equals("tmpfs") ? tmpfsData(m, o.data()) : o.data();
-        p.add(Op.MOUNT_IN_ROOT, desc).s(src.isEmpty() ? type : src).s(m.destination()).s(type)
-                .i(o.flags()).s(data).i(mkkind).i(0).i(o.propagation()).i(o.attrSet())
-                .i(o.attrClr()).s(fallback).done();
+        boolean relabel = false;
+        if (mountLabel != null) {
+            // as runc: proc and sysfs cannot be labelled; mqueue is mounted as is and its root
+            // relabelled (older kernels refuse context= on it)
+            if (type.equals("mqueue")) {
+                relabel = true;
+            } else if (!type.equals("proc") && !type.equals("sysfs")) {
+                data = SelinuxLabels.formatMountLabel(data, mountLabel);
+            }
+        }
+        SetupProgram.Fields step = p.add(Op.MOUNT_IN_ROOT, desc).s(src.isEmpty() ? type : src)
+                .s(m.destination()).s(type).i(o.flags()).s(data).i(mkkind).i(0).i(o.propagation())
+                .i(o.attrSet()).i(o.attrClr()).s(fallback);
+        if (relabel) {
+            step.s(mountLabel);
+        }
+        step.done();
     }
 
     /**
@@ -446,7 +472,8 @@ public final class ProgramCompiler {
             return;
         }
         p.add(Op.MOUNT_IN_ROOT, "mount a tmpfs for the cgroup hierarchies on " + dest + " (" + field + ")")
-                .s("tmpfs").s(dest).s("tmpfs").i(MS_NOSUID | MS_NODEV | MS_NOEXEC).s("mode=755")
+                .s("tmpfs").s(dest).s("tmpfs").i(MS_NOSUID | MS_NODEV | MS_NOEXEC)
+                .s(SelinuxLabels.formatMountLabel("mode=755", mountLabel))
                 .i(1).i(0).i(0).i(0).i(0).s("").done();
         for (Map.Entry<String, Path> e : in.cgroupDirs().entrySet()) {
             String key = e.getKey();
@@ -724,7 +751,43 @@ public final class ProgramCompiler {
         return m;
     }
 
-    private void finish() {
+    /** The dev.hull.landlock annotation, checked against the kernel and the rootfs; null without it. */
+    private Landlock.Rules landlockRules() throws SpecException {
+        String value = spec.annotations().get(Landlock.ANNOTATION);
+        if (value == null) {
+            return null;
+        }
+        Landlock.Rules rules = Landlock.parse(value);
+        int abi = in.host().landlockAbiNow();
+        if (abi <= 0) {
+            throw new SpecException(Landlock.FIELD + ": this kernel has no Landlock ("
+                    + (abi == -95 ? "not enabled at boot: add landlock to lsm=" : "landlock_create_ruleset: errno " + -abi) + ")");
+        }
+        for (String path : rules.paths()) {
+            if (!existsInContainer(path)) {
+                throw new SpecException(Landlock.FIELD + ": " + path + " does not exist in the rootfs");
+            }
+        }
+        return rules;
+    }
+
+    /** In the rootfs, or at or below the destination of one of the config's mounts. */
+    private boolean existsInContainer(String path) {
+        String clean = withoutTrailingSlashes(path);
+        for (Mount m : spec.mounts()) {
+            String d = withoutTrailingSlashes(m.destination());
+            if (clean.equals(d) || clean.startsWith(d + "/")) {
+                return true;
+            }
+        }
+        try {
+            return Files.exists(RootfsPaths.resolve(in.rootfs(), path), LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void finish(Landlock.Rules landlock) {
         p.add(Op.CHDIR, "change to process.cwd " + proc.cwd()).s(proc.cwd()).done();
         if (proc.noNewPrivileges()) {
             p.add(Op.NO_NEW_PRIVS, "set no_new_privs (process.noNewPrivileges)").done();
@@ -742,8 +805,32 @@ public final class ProgramCompiler {
         p.add(Op.CREATED, "report the container created").done();
         p.add(Op.WAIT_START, "wait for start").done();
         hookSteps(spec.hooks().startContainer(), "startContainer");
+        confineAtExec(landlock);
         p.add(Op.EXEC, "exec " + proc.args().get(0)).v(proc.args()).v(environment())
                 .i(proc.terminal() ? 1 : 0).done();
+    }
+
+    /**
+     * The confinements that take effect at exec, after the startContainer hooks (which they must
+     * not confine): the LSM label of the program, then Landlock (the seccomp filter comes last).
+     */
+    private void confineAtExec(Landlock.Rules landlock) {
+        // the descriptions do not name the fields: the executor's errors do, as `start` reports
+        // these steps without descriptions
+        String profile = proc.apparmorProfile();
+        if (!empty(profile) && in.host().apparmor()) {
+            // as runc: "exec <profile>" makes the next execve change to the profile
+            p.add(Op.LSM_LABEL, "apply AppArmor profile " + profile)
+                    .s("apparmor/exec").s("exec " + profile).done();
+        }
+        if (!empty(proc.selinuxLabel())) {
+            p.add(Op.LSM_LABEL, "apply SELinux label " + proc.selinuxLabel())
+                    .s("exec").s(proc.selinuxLabel()).done();
+        }
+        if (landlock != null) {
+            p.add(Op.LANDLOCK, "restrict with Landlock").n(landlock.rights())
+                    .v(landlock.paths()).done();
+        }
     }
 
     /** process.env, plus HOME from the rootfs's /etc/passwd when unset (as runc does). */

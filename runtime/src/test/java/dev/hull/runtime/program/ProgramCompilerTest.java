@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -251,6 +252,173 @@ class ProgramCompilerTest {
     @SuppressWarnings("unchecked")
     static List<String> strings(Object o) {
         return (List<String>) o;
+    }
+
+    // ---- LSM labels and Landlock at exec (ProgramCompiler.confineAtExec) ----
+
+    static final HostFacts APPARMOR_HOST = new HostFacts(40, ALL_CAPS, true, true, false, 6);
+    static final HostFacts SELINUX_HOST = new HostFacts(40, ALL_CAPS, true, false, true, 6);
+    static final String LABEL = "system_u:object_r:container_file_t:s0:c1,c2";
+
+    /** The ops from WAIT_START to the end. */
+    static List<Op> tail(SetupProgram p) {
+        List<Op> all = ops(p);
+        return all.subList(all.indexOf(Op.WAIT_START), all.size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hull-default", "docker-default"})
+    void anAppArmorProfileNeedsAppArmor(String profile) {
+        Cfg c = new Cfg();
+        c.process().put("apparmorProfile", profile);
+        SpecException e = assertThrows(SpecException.class, () -> compile(c));
+        assertEquals("process.apparmorProfile: AppArmor is not enabled on this host, so profile \""
+                + profile + "\" cannot be applied", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "unconfined"})
+    void noProfileOrUnconfinedIsNothingWithoutAppArmor(String profile) throws SpecException {
+        Cfg c = new Cfg();
+        c.process().put("apparmorProfile", profile);
+        SetupProgram p = compile(c);
+        assertEquals(0, count(p, Op.LSM_LABEL));
+        assertEquals(List.of(Op.WAIT_START, Op.EXEC), tail(p));
+    }
+
+    @Test
+    void theAppArmorProfileIsAppliedAtExecAfterTheStartHooks() throws SpecException {
+        Cfg c = new Cfg();
+        c.process().put("apparmorProfile", "hull-default");
+        c.root.put("hooks", obj("startContainer", List.of(obj("path", "/bin/sc"))));
+        In in = new In(c);
+        in.host = APPARMOR_HOST;
+        SetupProgram p = in.compile();
+        assertEquals(List.of(Op.WAIT_START, Op.HOOK, Op.LSM_LABEL, Op.EXEC), tail(p));
+        assertEquals(List.of("apparmor/exec", "exec hull-default"), first(p, Op.LSM_LABEL));
+        assertEquals("apply AppArmor profile hull-default",
+                p.describe(p.indexOf(Op.LSM_LABEL)));
+    }
+
+    @Test
+    void unconfinedIsAskedForOnAnAppArmorHost() throws SpecException {
+        // as runc: "exec unconfined" takes a confined runtime's child out of its profile
+        Cfg c = new Cfg();
+        c.process().put("apparmorProfile", "unconfined");
+        In in = new In(c);
+        in.host = APPARMOR_HOST;
+        assertEquals(List.of("apparmor/exec", "exec unconfined"), first(in.compile(), Op.LSM_LABEL));
+    }
+
+    @Test
+    void selinuxLabelsNeedSELinux() {
+        Cfg c = new Cfg();
+        c.process().put("selinuxLabel", LABEL);
+        SpecException e = assertThrows(SpecException.class, () -> compile(c));
+        assertEquals("process.selinuxLabel: SELinux is not enabled on this host, so label \"" + LABEL
+                + "\" cannot be applied", e.getMessage());
+        Cfg m = new Cfg();
+        m.linux().put("mountLabel", LABEL);
+        e = assertThrows(SpecException.class, () -> compile(m));
+        assertTrue(e.getMessage().startsWith("linux.mountLabel: SELinux is not enabled on this host"), e.getMessage());
+        // nor does an AppArmor host do
+        In in = new In(m);
+        in.host = APPARMOR_HOST;
+        assertThrows(SpecException.class, in::compile);
+    }
+
+    @Test
+    void theSELinuxProcessLabelIsTheExecAttribute() throws SpecException {
+        Cfg c = new Cfg();
+        c.process().put("selinuxLabel", LABEL);
+        In in = new In(c);
+        in.host = SELINUX_HOST;
+        SetupProgram p = in.compile();
+        assertEquals(List.of(Op.WAIT_START, Op.LSM_LABEL, Op.EXEC), tail(p));
+        assertEquals(List.of("exec", LABEL), first(p, Op.LSM_LABEL));
+        // and nothing else changes: no mount is labelled without linux.mountLabel
+        assertEquals("mode=755,size=65536k", mountAt(p, "/dev").get(4));
+    }
+
+    @Test
+    void theMountLabelGoesIntoTheMountsRuncLabels() throws SpecException {
+        Cfg c = new Cfg();
+        c.linux().put("mountLabel", LABEL);
+        c.mount(obj("destination", "/sys/fs/cgroup", "type", "cgroup", "source", "cgroup",
+                "options", List.of("nosuid", "noexec", "nodev", "ro")));
+        c.mount(obj("destination", "/data", "type", "bind", "source", bundle.toString(), "options", List.of("rbind")));
+        In in = new In(c);
+        in.host = SELINUX_HOST;
+        SetupProgram p = in.compile();
+        String ctx = "context=\"" + LABEL + "\"";
+        assertEquals("mode=755,size=65536k," + ctx, mountAt(p, "/dev").get(4));
+        assertEquals("newinstance,ptmxmode=0666,mode=0620,gid=5," + ctx, mountAt(p, "/dev/pts").get(4));
+        assertEquals("mode=1777,size=65536k," + ctx, mountAt(p, "/dev/shm").get(4));
+        // the tmpfs holding the cgroup hierarchies; the binds of their directories take no data
+        assertEquals("mode=755," + ctx, mountAt(p, "/sys/fs/cgroup").get(4));
+        assertEquals("", mountAt(p, "/sys/fs/cgroup/memory").get(4));
+        assertEquals("", mountAt(p, "/data").get(4));
+        // proc and sysfs cannot be labelled
+        assertEquals(mnt("proc", "/proc", "proc", 0, "", 1, 0, 0, 0, 0, ""), mountAt(p, "/proc"));
+        assertEquals("", mountAt(p, "/sys").get(4));
+        // mqueue: mounted as is, then its root relabelled (the optional last field)
+        List<Object> mq = mountAt(p, "/dev/mqueue");
+        assertEquals(12, mq.size());
+        assertEquals("", mq.get(4));
+        assertEquals(LABEL, mq.get(11));
+        assertEquals(11, mountAt(p, "/dev").size());
+        // the tmpfs over a masked directory, as runc's maskPath
+        for (List<Object> f : all(p, Op.MASK_PATH)) {
+            assertEquals(List.of(f.get(0), ctx), f);
+        }
+    }
+
+    @Test
+    void withoutAMountLabelMaskPathHasOneField() throws SpecException {
+        for (List<Object> f : all(compile(new Cfg()), Op.MASK_PATH)) {
+            assertEquals(1, f.size());
+        }
+    }
+
+    @Test
+    void landlockComesAfterTheLabelAndBeforeExec() throws SpecException, IOException {
+        Files.createDirectories(rootfs.resolve("bin"));
+        Files.createDirectories(rootfs.resolve("tmp"));
+        Cfg c = new Cfg();
+        c.process().put("apparmorProfile", "hull-default");
+        c.root.put("annotations", obj("dev.hull.landlock", "/bin:rx, /etc:r,/tmp:rw,/etc/passwd:w,/proc/self:r"));
+        In in = new In(c);
+        in.host = APPARMOR_HOST;
+        SetupProgram p = in.compile();
+        assertEquals(List.of(Op.WAIT_START, Op.LSM_LABEL, Op.LANDLOCK, Op.EXEC), tail(p));
+        List<Object> f = first(p, Op.LANDLOCK);
+        long r = 1L << 2 | 1L << 3, x = 1L, w = 0xfff2L; // write: bits 1, 4..15
+        assertEquals(List.of(r | x, r, r | w, w, r), Arrays.stream((long[]) f.get(0)).boxed().toList());
+        assertEquals(List.of("/bin", "/etc", "/tmp", "/etc/passwd", "/proc/self"), f.get(1));
+        assertEquals("restrict with Landlock", p.describe(p.indexOf(Op.LANDLOCK)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/bin:rq", "bin:r", "/bin", "/bin:", "", "/nope:r", "/bin:r,,/tmp:w"})
+    void aBadLandlockAnnotationNamesIt(String value) throws IOException {
+        Files.createDirectories(rootfs.resolve("bin"));
+        Files.createDirectories(rootfs.resolve("tmp"));
+        Cfg c = new Cfg();
+        c.root.put("annotations", obj("dev.hull.landlock", value));
+        SpecException e = assertThrows(SpecException.class, () -> compile(c));
+        assertTrue(e.getMessage().startsWith("annotations[\"dev.hull.landlock\"]: "), e.getMessage());
+    }
+
+    @Test
+    void landlockNeedsAKernelWithIt() throws IOException {
+        Files.createDirectories(rootfs.resolve("bin"));
+        Cfg c = new Cfg();
+        c.root.put("annotations", obj("dev.hull.landlock", "/bin:rx"));
+        In in = new In(c);
+        in.host = new HostFacts(40, ALL_CAPS, true, false, false, -95);
+        SpecException e = assertThrows(SpecException.class, in::compile);
+        assertEquals("annotations[\"dev.hull.landlock\"]: this kernel has no Landlock (not enabled at boot: "
+                + "add landlock to lsm=)", e.getMessage());
     }
 
     // ---- the default config ----
