@@ -40,6 +40,15 @@ class ProgramCompilerTest {
     static final long ALL_CAPS = (1L << 41) - 1;
     static final HostFacts FULL_HOST = new HostFacts(40, ALL_CAPS, true);
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /** Stands in for libseccomp: one RET ALLOW instruction; notifies when a rule says NOTIFY. */
+    static final byte[] FAKE_BPF = {6, 0, 0, 0, 0, 0, (byte) 0xff, 0x7f};
+    static final SeccompFilter.Compiler FAKE_SECCOMP = s -> {
+        boolean notify = false;
+        for (var c : s.syscalls()) {
+            notify |= c.action().equals("SCMP_ACT_NOTIFY");
+        }
+        return new SeccompFilter(FAKE_BPF, s.flags().contains("SECCOMP_FILTER_FLAG_LOG") ? 2 : 0, notify);
+    };
 
     @TempDir
     Path bundle;
@@ -180,6 +189,7 @@ class ProgramCompilerTest {
 
         long preservedFdsOwner; // 0: under the front, the executor inherits the fds
         byte[] deviceFilter;
+        SeccompFilter.Compiler seccomp = FAKE_SECCOMP;
 
         In(Spec s) {
             spec = s;
@@ -187,7 +197,8 @@ class ProgramCompilerTest {
 
         ProgramCompiler.Input input() {
             return new ProgramCompiler.Input(spec, "c1", bundle, root, stateDir, mode, consoleSocket, noPivot,
-                    noNewKeyring, preserveFds, preservedFdsOwner, cgroupDirs, v2, deviceFilter, host, warnings::add);
+                    noNewKeyring, preserveFds, preservedFdsOwner, cgroupDirs, v2, deviceFilter, seccomp, host,
+                    warnings::add);
         }
 
         SetupProgram compile() throws SpecException {
