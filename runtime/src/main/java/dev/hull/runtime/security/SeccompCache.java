@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,12 +103,7 @@ public final class SeccompCache implements SeccompFilter.Compiler {
         b.append('\n').append(System.getProperty("os.arch"));
         b.append('\n').append(libseccompBuild());
         b.append('\n').append(kernelRelease());
-        byte[] digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = Sha256.digest(b.toString().getBytes(StandardCharsets.UTF_8));
         char[] hex = new char[digest.length * 2];
         for (int i = 0; i < digest.length; i++) {
             hex[2 * i] = Character.forDigit((digest[i] >> 4) & 0xf, 16);
