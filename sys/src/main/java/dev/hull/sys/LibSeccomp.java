@@ -243,6 +243,9 @@ public final class LibSeccomp implements AutoCloseable {
      * fails with EFAULT (it got as far as reading the program) rather than EINVAL, as runc probes.
      */
     public static boolean kernelHasFlag(long flag) {
+        if (flag == 32) { // WAIT_KILLABLE_RECV is refused without NEW_LISTENER
+            flag |= 8;
+        }
         try (Arena a = Arena.ofConfined()) {
             StructLayout cap = Linker.Option.captureStateLayout();
             MemorySegment state = a.allocate(cap);

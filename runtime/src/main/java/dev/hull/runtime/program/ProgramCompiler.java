@@ -815,6 +815,10 @@ public final class ProgramCompiler {
         if (seccomp != null) {
             long flags = seccomp.flags();
             String prefix = "";
+            if (!seccomp.notifies()) {
+                // it concerns the listener only, and seccomp(2) refuses it without one
+                flags &= ~SeccompFilter.FLAG_WAIT_KILLABLE_RECV;
+            }
             if (seccomp.notifies()) {
                 flags |= SeccompFilter.FLAG_NEW_LISTENER;
                 if ((flags & SeccompFilter.FLAG_TSYNC) != 0) {

@@ -47,7 +47,9 @@ class ProgramCompilerTest {
         for (var c : s.syscalls()) {
             notify |= c.action().equals("SCMP_ACT_NOTIFY");
         }
-        return new SeccompFilter(FAKE_BPF, s.flags().contains("SECCOMP_FILTER_FLAG_LOG") ? 2 : 0, notify);
+        long flags = (s.flags().contains("SECCOMP_FILTER_FLAG_LOG") ? 2 : 0)
+                | (s.flags().contains("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") ? 32 : 0);
+        return new SeccompFilter(FAKE_BPF, flags, notify);
     };
 
     @TempDir
@@ -1044,7 +1046,9 @@ class ProgramCompilerTest {
     @SuppressWarnings("unchecked")
     void seccompFlagsReachTheStep() throws SpecException {
         Cfg c = seccomp(new Cfg());
-        ((Map<String, Object>) c.linux().get("seccomp")).put("flags", List.of("SECCOMP_FILTER_FLAG_LOG"));
+        ((Map<String, Object>) c.linux().get("seccomp")).put("flags", List.of("SECCOMP_FILTER_FLAG_LOG",
+                "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"));
+        // WAIT_KILLABLE_RECV only concerns a listener, and seccomp(2) refuses it without one
         assertEquals(List.of(2L, FAKE_HEX, ""), seccompStep(compile(c)));
     }
 
@@ -1108,13 +1112,13 @@ class ProgramCompilerTest {
         Map<String, Object> sc = (Map<String, Object>) c.linux().get("seccomp");
         sc.put("listenerPath", "/run/agent.sock");
         sc.put("listenerMetadata", "a \"b\"");
-        sc.put("flags", List.of("SECCOMP_FILTER_FLAG_LOG"));
+        sc.put("flags", List.of("SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"));
         SetupProgram p = compile(c);
         List<Op> o = ops(p);
         assertEquals(List.of(Op.CONNECT_LISTENER, Op.LISTEN_START, Op.CLONE), o.subList(0, 3));
         assertEquals(List.of("/run/agent.sock"), at(p, 0));
         assertEquals(1, count(p, Op.SYNC_HOOKS), "the executor needs the state for the agent");
-        assertEquals(List.of(2L | 8L, FAKE_HEX,
+        assertEquals(List.of(2L | 8L | 32L, FAKE_HEX,
                 "{\"ociVersion\":\"1.0.2-dev\",\"fds\":[\"seccompFd\"],\"metadata\":\"a \\\"b\\\"\",\"pid\":"),
                 seccompStep(p));
     }
