@@ -52,6 +52,8 @@ public final class LibSeccomp implements AutoCloseable {
         static final MethodHandle ARCH_ADD = h("seccomp_arch_add", FunctionDescriptor.of(I, P, I));
         static final MethodHandle SYSCALL_RESOLVE = h("seccomp_syscall_resolve_name",
                 FunctionDescriptor.of(I, P));
+        static final MethodHandle SYSCALL_RESOLVE_ARCH = h("seccomp_syscall_resolve_name_arch",
+                FunctionDescriptor.of(I, I, P));
         static final MethodHandle RULE_ADD = h("seccomp_rule_add_array",
                 FunctionDescriptor.of(I, P, I, I, I, P));
         static final MethodHandle ATTR_SET = h("seccomp_attr_set", FunctionDescriptor.of(I, P, I, I));
@@ -143,6 +145,15 @@ public final class LibSeccomp implements AutoCloseable {
     public static int resolveSyscall(String name) {
         try (Arena a = Arena.ofConfined()) {
             return (int) H.SYSCALL_RESOLVE.invokeExact(a.allocateFrom(name));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The syscall number of name on the architecture arch (a SCMP_ARCH_* token), -1 if unknown. */
+    public static int resolveSyscall(int arch, String name) {
+        try (Arena a = Arena.ofConfined()) {
+            return (int) H.SYSCALL_RESOLVE_ARCH.invokeExact(arch, a.allocateFrom(name));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -829,7 +829,7 @@ public final class ProgramCompiler {
             p.add(Op.SECCOMP, "load the seccomp filter (linux.seccomp)").i(flags).b(seccomp.bpf()).s(prefix).done();
         }
         if (holdsSysAdmin()) {
-            p.add(Op.CAPS, "drop CAP_SYS_ADMIN held for seccomp: set the capabilities")
+            p.add(Op.CAPS, "drop CAP_SYS_ADMIN held to load seccomp (the profile must allow capset)")
                     .i(finalEff).i(finalPerm).i(finalInh).done();
         }
     }

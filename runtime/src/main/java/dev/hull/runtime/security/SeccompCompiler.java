@@ -163,6 +163,41 @@ public final class SeccompCompiler implements SeccompFilter.Compiler {
         return new Plan(def, archs, archFields, flags, notifies, rules);
     }
 
+    /**
+     * For the -ENOSYS stub: per listed architecture, the largest number of a syscall the profile
+     * names (any rule, any action), as runc's findLastSyscalls; x86_64 and x32 share one entry.
+     */
+    private static List<EnosysStub.Arch> stubArchs(Seccomp s, Plan plan) {
+        List<EnosysStub.Arch> out = new ArrayList<>();
+        for (String arch : plan.archs()) {
+            int audit = EnosysStub.audit(arch);
+            int token = LibSeccomp.resolveArch(arch);
+            long max = 0;
+            for (Seccomp.Syscall sc : s.syscalls()) {
+                for (String name : sc.names()) {
+                    max = Math.max(max, LibSeccomp.resolveSyscall(token, name));
+                }
+            }
+            int at = -1;
+            for (int i = 0; i < out.size(); i++) {
+                if (out.get(i).audit() == audit) {
+                    at = i;
+                }
+            }
+            EnosysStub.Arch prev = at < 0 ? new EnosysStub.Arch(audit, 0, 0, arch.startsWith("s390")) : out.get(at);
+            EnosysStub.Arch next = arch.equals("x32")
+                    ? new EnosysStub.Arch(audit, prev.max(), Math.max(prev.maxX32(), max), prev.s390())
+                    : new EnosysStub.Arch(audit, Math.max(prev.max(), max), prev.maxX32(), prev.s390());
+            if (at < 0) {
+                out.add(next);
+            } else {
+                out.set(at, next);
+            }
+        }
+        out.removeIf(a -> a.max() == 0 && a.maxX32() == 0); // nothing known there: no section, as runc
+        return out;
+    }
+
     @Override
     public SeccompFilter compile(Seccomp s) throws SpecException {
         Plan plan = plan(s);
@@ -198,7 +233,19 @@ public final class SeccompCompiler implements SeccompFilter.Compiler {
                     throw new SpecException(r.field() + ": " + r.syscall() + ": " + e.getMessage());
                 }
             }
-            return new SeccompFilter(ctx.exportBpf(), plan.flagBits(), plan.notifies());
+            byte[] bpf = ctx.exportBpf();
+            if (EnosysStub.needed(plan.defaultAction(), s.defaultErrnoRet())) {
+                byte[] stub = EnosysStub.stub(stubArchs(s, plan));
+                byte[] all = new byte[stub.length + bpf.length];
+                System.arraycopy(stub, 0, all, 0, stub.length);
+                System.arraycopy(bpf, 0, all, stub.length, bpf.length);
+                bpf = all;
+            }
+            if (bpf.length / 8 > 4096) { // BPF_MAXINSNS
+                throw new SpecException(F + ": the filter has " + bpf.length / 8
+                        + " instructions, more than the kernel takes (4096)");
+            }
+            return new SeccompFilter(bpf, plan.flagBits(), plan.notifies());
         } catch (SysException e) {
             throw new SpecException(F + ": " + e.getMessage());
         } catch (IOException e) {

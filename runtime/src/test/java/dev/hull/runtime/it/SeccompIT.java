@@ -284,6 +284,22 @@ class SeccompIT extends ContainerTest {
         assertTrue(r.err().contains("connect to seccomp listener socket " + dir.resolve("nobody.sock")), r.err());
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void featuresDescribeSeccomp() throws Exception {
+        Map<String, Object> f = (Map<String, Object>) Json.parse(ok("features").out());
+        Map<String, Object> sc = (Map<String, Object>) ((Map<String, Object>) f.get("linux")).get("seccomp");
+        assertEquals(true, sc.get("enabled"));
+        assertTrue(((List<String>) sc.get("actions")).contains("SCMP_ACT_NOTIFY"));
+        assertEquals(7, ((List<String>) sc.get("operators")).size());
+        assertTrue(((List<String>) sc.get("archs")).contains("SCMP_ARCH_X86_64"));
+        assertEquals(List.of("SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+                "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"), sc.get("knownFlags"));
+        // this kernel's: the flags of /proc/sys/kernel/seccomp/actions_avail's era (TSYNC 3.17 .. 6.0)
+        assertTrue(((List<String>) sc.get("supportedFlags")).containsAll(List.of("SECCOMP_FILTER_FLAG_TSYNC",
+                "SECCOMP_FILTER_FLAG_LOG")), sc.toString());
+    }
+
     // ---- errors: one line naming the field; nothing left behind (ContainerTest checks) ----
 
     private String error(TestBundle b) {

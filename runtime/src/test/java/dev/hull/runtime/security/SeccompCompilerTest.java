@@ -14,6 +14,7 @@ import dev.hull.sys.LibSeccomp;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -203,6 +204,58 @@ class SeccompCompilerTest {
         assertEquals(0x7fc00000, run(f.bpf(), X86_64, MKDIR));
         assertEquals("linux.seccomp.listenerPath: required when a rule uses SCMP_ACT_NOTIFY", error("""
                 {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_NOTIFY"}]}"""));
+    }
+
+    // ---- runc's -ENOSYS stub ----
+
+    @Test
+    void syscallsNewerThanTheProfileGetEnosys() throws SpecException {
+        SeccompFilter f = compile("""
+                {"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86","SCMP_ARCH_X32"],
+                 "syscalls":[{"names":["getpid","mkdir"],"action":"SCMP_ACT_ALLOW"},
+                             {"names":["personality"],"action":"SCMP_ACT_ERRNO"}]}""");
+        // x86_64: personality (135) is the largest number the profile names
+        assertEquals(ALLOW, run(f.bpf(), X86_64, GETPID));
+        assertEquals(ERRNO | 1, run(f.bpf(), X86_64, 100), "known to the profile's era: the default");
+        assertEquals(ERRNO | 1, run(f.bpf(), X86_64, PERSONALITY));
+        assertEquals(ERRNO | 38, run(f.bpf(), X86_64, 136), "newer than anything named: ENOSYS");
+        assertEquals(ERRNO | 38, run(f.bpf(), X86_64, 435), "clone3");
+        // i386: personality is 136 there
+        assertEquals(ERRNO | 1, run(f.bpf(), I386, 136));
+        assertEquals(ERRNO | 38, run(f.bpf(), I386, 137));
+        assertEquals(ALLOW, run(f.bpf(), I386, 20));
+        // x32 numbers carry bit 30 and have their own maximum
+        int x32Max = LibSeccomp.resolveSyscall(LibSeccomp.resolveArch("x32"), "personality");
+        assertTrue((x32Max & 0x40000000) != 0, Integer.toHexString(x32Max));
+        assertEquals(ERRNO | 1, run(f.bpf(), X86_64, x32Max));
+        assertEquals(ERRNO | 38, run(f.bpf(), X86_64, x32Max + 1));
+        assertEquals(ALLOW, run(f.bpf(), X86_64, 0x40000000 | GETPID));
+        // an architecture the profile does not list: libseccomp's bad-arch action
+        assertEquals(KILL_THREAD, run(f.bpf(), 0xc00000b7, 1));
+    }
+
+    @Test
+    void noStubWhenTheDefaultAllowsOrIsEnosysAlready() throws SpecException {
+        String rules = "\"architectures\":[\"SCMP_ARCH_X86_64\"],\"syscalls\":[{\"names\":[\"getpid\"],"
+                + "\"action\":\"SCMP_ACT_KILL\"}]}";
+        for (String def : List.of("SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_TRACE")) {
+            SeccompFilter f = compile("{\"defaultAction\":\"" + def + "\"," + rules);
+            assertEquals(compileWithoutStub(def), run(f.bpf(), X86_64, 440), def);
+        }
+        SeccompFilter f = compile("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1234," + rules);
+        assertEquals(ERRNO | 1234, run(f.bpf(), X86_64, 30), "below getpid (39): the default");
+        assertEquals(ERRNO | 38, run(f.bpf(), X86_64, 440));
+        f = compile("{\"defaultAction\":\"SCMP_ACT_KILL_PROCESS\"," + rules);
+        assertEquals(ERRNO | 38, run(f.bpf(), X86_64, 440), "kill is not an allow action");
+        assertEquals(KILL_PROCESS, run(f.bpf(), X86_64, 38));
+    }
+
+    private static int compileWithoutStub(String def) {
+        return switch (def) {
+            case "SCMP_ACT_ALLOW" -> ALLOW;
+            case "SCMP_ACT_LOG" -> LOG;
+            default -> TRACE | 1;
+        };
     }
 
     // ---- errors name the field ----
