@@ -283,6 +283,10 @@ int op_clone(struct cur *c)
     int r = msg_send(g.ctl_out, MSG_PID, &p32, sizeof p32);
     close(g.ctl_in);
     close(g.ctl_out);
+    if (g.listener_fd >= 0) { /* C sends over it and closes it: the agent must see it end then */
+        close(g.listener_fd);
+        g.listener_fd = -1;
+    }
     if (mode == 0)
         _exit(r < 0 ? 125 : 0); /* the container is reparented to the caller's subreaper */
     child_pid = pid;

@@ -214,6 +214,10 @@ class SeccompIT extends ContainerTest {
                 json = all;
             }
             assertTrue(got.fd() >= 0, "no fd came with the message");
+            // every copy of the connection is closed once the fd is sent (the executor's parent
+            // too, which lives on in `run`): the program cannot write to the agent
+            assertTrue(UnixSocket.readable(conn.fd(), 10000), "the agent's connection stayed open");
+            assertEquals(0, UnixSocket.read(conn.fd(), 16).length);
             @SuppressWarnings("unchecked")
             Map<String, Object> msg = (Map<String, Object>) Json.parse(json);
             try (Arena a = Arena.ofConfined()) {
