@@ -7,7 +7,10 @@
 #include <linux/seccomp.h>
 #include <stdio.h>
 #include <sys/prctl.h>
+#include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -54,10 +57,21 @@ int op_setgroups(struct cur *c)
     return 0;
 }
 
+/* inheritable -1: keep the current inheritable set */
 int op_caps(struct cur *c)
 {
-    uint64_t eff = (uint64_t)cur_int(c), perm = (uint64_t)cur_int(c), inh = (uint64_t)cur_int(c);
+    uint64_t eff = (uint64_t)cur_int(c), perm = (uint64_t)cur_int(c);
+    int64_t inh_given = cur_int(c);
+    uint64_t inh = (uint64_t)inh_given;
     struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    if (inh_given == -1) {
+        struct __user_cap_data_struct cur[2];
+        if (syscall(SYS_capget, &h, cur) < 0) {
+            detail("capget");
+            return -errno;
+        }
+        inh = (uint64_t)cur[0].inheritable | (uint64_t)cur[1].inheritable << 32;
+    }
     struct __user_cap_data_struct d[2] = {
         {(uint32_t)eff, (uint32_t)perm, (uint32_t)inh},
         {(uint32_t)(eff >> 32), (uint32_t)(perm >> 32), (uint32_t)(inh >> 32)},
@@ -92,19 +106,90 @@ int op_rlimit(struct cur *c)
     return 0;
 }
 
-/* The BPF was compiled by libseccomp in the runtime; here it is only loaded. */
+/* The agent's message: the containerProcessState JSON (prefix from the runtime, our host pid,
+ * the state received at SYNC_HOOKS), with the listener fd as SCM_RIGHTS, in one sendmsg as runc. */
+static int send_listener(int fd, const char *prefix)
+{
+    char pid[32];
+    static const char state_key[] = ",\"state\":", close_brace[] = "}";
+    int n = snprintf(pid, sizeof pid, "%d", g.host_pid);
+    struct iovec iov[5] = {
+        {(void *)prefix, strlen(prefix)},
+        {pid, (size_t)n},
+        {(void *)state_key, sizeof state_key - 1},
+        {g_created_state, g.created_state_len},
+        {(void *)close_brace, 1},
+    };
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct msghdr m = {.msg_iov = iov, .msg_iovlen = 5, .msg_control = ctl.buf,
+                       .msg_controllen = sizeof ctl.buf};
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+    size_t total = 0;
+    for (int i = 0; i < 5; i++)
+        total += iov[i].iov_len;
+    ssize_t w;
+    do
+        w = sendmsg(g.listener_fd, &m, MSG_NOSIGNAL);
+    while (w < 0 && errno == EINTR);
+    if (w < 0)
+        return -errno;
+    if ((size_t)w < total) { /* a stream socket may take part of it: send the rest, fd already sent */
+        size_t done = (size_t)w;
+        for (int i = 0; i < 5; i++) {
+            if (done >= iov[i].iov_len) {
+                done -= iov[i].iov_len;
+                continue;
+            }
+            int r = write_all(g.listener_fd, (const char *)iov[i].iov_base + done, iov[i].iov_len - done);
+            if (r < 0)
+                return r;
+            done = 0;
+        }
+    }
+    return 0;
+}
+
+/* The BPF was compiled by libseccomp in the runtime; here it is only loaded. With a listener
+ * prefix, the filter is loaded with NEW_LISTENER (in flags) and the fd goes to the seccomp agent;
+ * neither the fd nor the connection reaches the container's program. */
 int op_seccomp(struct cur *c)
 {
     unsigned flags = (unsigned)cur_int(c);
     size_t len;
     const void *bpf = cur_bytes(c, &len);
+    const char *prefix = cur_str(c);
+    if (c->bad)
+        return -EBADMSG;
     if (len % sizeof(struct sock_filter) || len / sizeof(struct sock_filter) > 0xffff)
         return -EINVAL;
+    if (*prefix && g.listener_fd < 0) {
+        detail("no connection to the seccomp agent");
+        return -EBADF;
+    }
     struct sock_fprog prog = {(unsigned short)(len / sizeof(struct sock_filter)),
                               (struct sock_filter *)bpf};
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog) < 0) {
+    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+    if (fd < 0) {
         detail("load seccomp filter");
         return -errno;
+    }
+    if (!*prefix)
+        return 0;
+    int r = send_listener((int)fd, prefix);
+    close((int)fd);
+    close(g.listener_fd);
+    g.listener_fd = -1;
+    if (r < 0) {
+        detail("send the seccomp listener fd to linux.seccomp.listenerPath");
+        return r;
     }
     return 0;
 }

@@ -33,7 +33,14 @@ int op_sync_hooks(struct cur *c)
         detail("expected HOOKS_DONE from the runtime, got message %u", h.type);
         return -EPROTO;
     }
-    g.state = g_msgbuf;
+    if (h.len > sizeof g_created_state) {
+        detail("state of %u bytes from the runtime", h.len);
+        return -E2BIG;
+    }
+    /* a copy: the seccomp agent gets this state after WAIT_START has reused g_msgbuf */
+    memcpy(g_created_state, g_msgbuf, h.len);
+    g.created_state_len = h.len;
+    g.state = g_created_state;
     g.state_len = h.len;
     return 0;
 }

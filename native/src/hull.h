@@ -64,11 +64,11 @@
     X(32, SETGROUPS)      /* N gids */                                                            \
     X(33, SETRESGID)      /* I gid */                                                             \
     X(34, SETRESUID)      /* I uid */                                                             \
-    X(35, CAPS)           /* I effective, I permitted, I inheritable */                           \
+    X(35, CAPS)           /* I effective, I permitted, I inheritable (-1: keep the current) */    \
     X(36, AMBIENT)        /* I mask */                                                            \
     X(37, NO_NEW_PRIVS)                                                                           \
     X(38, UMASK)          /* I mask */                                                            \
-    X(39, SECCOMP)        /* I flags, B sock_filter[] */                                          \
+    X(39, SECCOMP)        /* I flags, B sock_filter[], S listener message prefix ("": none) */    \
     X(40, DUMPABLE)       /* I on */                                                              \
     X(41, LOOKUP_EXEC)    /* S file, S PATH value (may be empty) */                               \
     X(42, CREATED)        /* tell the runtime the container is created */                         \
@@ -83,6 +83,7 @@
     X(51, IOPRIO)         /* I ioprio value (class << 13 | level) */                             \
     X(52, SCHED)          /* I policy, I flags, I nice, I priority, I runtime, I deadline, I period */ \
     X(53, DEVICE_FILTER)  /* S cgroup v2 dir, B bpf_insn[]: attach it, detach the ones before */ \
+    X(54, CONNECT_LISTENER) /* S path: connect to the seccomp agent's socket (SOCK_STREAM) */ \
     X(55, LSM_LABEL)      /* S attr file under /proc/thread-self/attr, S value: label of the exec */ \
     X(56, LANDLOCK)       /* N rights per rule, V paths: restrict the process with Landlock */
 
@@ -163,6 +164,9 @@ struct ctx {
     int step;              /* index of the running step */
     int op;                /* its op code */
     const char *listen_name; /* name of the start socket inside dir_fd */
+    int listener_fd;       /* connection to the seccomp agent (CONNECT_LISTENER) */
+    int host_pid;          /* our pid as the runtime sees it (GO's payload; 0 if not given) */
+    size_t created_state_len; /* the state received at SYNC_HOOKS, kept in g_created_state */
 };
 extern struct ctx g;
 
@@ -175,6 +179,7 @@ extern char g_detail[1024];
 int msg_send(int fd, uint32_t type, const void *payload, size_t len);
 int msg_recv(int fd, struct msg_hdr *h, void *buf, size_t cap); /* 0 on EOF, 1 on message */
 extern unsigned char g_msgbuf[1 << 20];
+extern unsigned char g_created_state[1 << 20]; /* SYNC_HOOKS' state: later messages reuse g_msgbuf */
 void report_error(int step, int err);
 int write_all(int fd, const void *buf, size_t len);
 int read_all(int fd, void *buf, size_t len); /* 0 on EOF before anything, 1 full, -errno */
@@ -221,6 +226,7 @@ int op_join_keyring(struct cur *c);
 int op_ioprio(struct cur *c);
 int op_sched(struct cur *c);
 int op_device_filter(struct cur *c);
+int op_connect_listener(struct cur *c);
 int op_lsm_label(struct cur *c);
 int op_landlock(struct cur *c);
 int cur_more(const struct cur *c); /* another field follows (optional trailing fields) */

@@ -24,6 +24,7 @@ struct ctx g = {
     .listen_fd = -1,
     .tty_fd = -1,
     .dir_fd = -1,
+    .listener_fd = -1,
 };
 
 static int simple_op(int op, struct cur *c)
@@ -121,6 +122,7 @@ static int run_step(const struct step *st)
         CASE(OP_IOPRIO, op_ioprio)
         CASE(OP_SCHED, op_sched)
         CASE(OP_DEVICE_FILTER, op_device_filter)
+        CASE(OP_CONNECT_LISTENER, op_connect_listener)
         CASE(OP_LSM_LABEL, op_lsm_label)
         CASE(OP_LANDLOCK, op_landlock)
 #undef CASE

@@ -113,6 +113,33 @@ int op_connect_socket(struct cur *c)
     return 0;
 }
 
+/* The seccomp agent's socket (linux.seccomp.listenerPath), connected in the runtime's mount
+ * namespace before the clone; C inherits it and sends the listener fd over it (op_seccomp). */
+int op_connect_listener(struct cur *c)
+{
+    const char *path = cur_str(c);
+    struct sockaddr_un a;
+    unsigned len;
+    int tmp, r;
+    if ((r = unix_addr(NULL, path, &a, &len, &tmp)) < 0) {
+        detail("seccomp listener socket %s", path);
+        return r;
+    }
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return -errno;
+    r = connect(s, (struct sockaddr *)&a, len) < 0 ? -errno : 0;
+    if (tmp >= 0)
+        close(tmp);
+    if (r < 0) {
+        close(s);
+        detail("connect to seccomp listener socket %s", path);
+        return r;
+    }
+    g.listener_fd = s;
+    return 0;
+}
+
 /*
  * Opens every path first (a joined mount namespace would change what later paths mean), then
  * joins.  A namespace owned by a user namespace we have not joined yet refuses us (EPERM): those
@@ -256,6 +283,10 @@ int op_clone(struct cur *c)
     int r = msg_send(g.ctl_out, MSG_PID, &p32, sizeof p32);
     close(g.ctl_in);
     close(g.ctl_out);
+    if (g.listener_fd >= 0) { /* C sends over it and closes it: the agent must see it end then */
+        close(g.listener_fd);
+        g.listener_fd = -1;
+    }
     if (mode == 0)
         _exit(r < 0 ? 125 : 0); /* the container is reparented to the caller's subreaper */
     child_pid = pid;
@@ -287,6 +318,11 @@ int op_wait_go(struct cur *c)
     if (h.type != MSG_GO) {
         detail("expected GO from the runtime, got message %u", h.type);
         return -EPROTO;
+    }
+    if (h.len >= 4) { /* our host pid, for the seccomp agent (in a pid namespace we are 1) */
+        uint32_t pid;
+        memcpy(&pid, g_msgbuf, 4);
+        g.host_pid = (int)pid;
     }
     return 0;
 }

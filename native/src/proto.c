@@ -10,6 +10,7 @@
 #include "hull.h"
 
 unsigned char g_msgbuf[1 << 20]; /* .bss: costs nothing until a message arrives */
+unsigned char g_created_state[1 << 20];
 char g_detail[1024];
 
 void detail(const char *fmt, ...)

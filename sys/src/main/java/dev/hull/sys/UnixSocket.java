@@ -108,12 +108,20 @@ public final class UnixSocket implements AutoCloseable {
 
     /** Receives one descriptor sent with SCM_RIGHTS; -1 if the peer closed without sending one. */
     public int receiveFd() throws SysException {
+        return receive(16).fd();
+    }
+
+    /** What one recvmsg returned: the bytes, and the descriptor sent with them (-1: none). */
+    public record Received(byte[] data, int fd) {}
+
+    /** One recvmsg of up to max bytes, with the descriptor sent alongside (SCM_RIGHTS), if any. */
+    public Received receive(int max) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
-            MemorySegment data = a.allocate(16);
+            MemorySegment data = a.allocate(max);
             MemorySegment iov = a.allocate(16, 8);
             iov.set(ValueLayout.ADDRESS, 0, data);
-            iov.set(ValueLayout.JAVA_LONG, 8, 16);
+            iov.set(ValueLayout.JAVA_LONG, 8, max);
             MemorySegment control = a.allocate(64, 8);
             MemorySegment msg = a.allocate(56, 8);
             msg.set(ValueLayout.ADDRESS, 16, iov);
@@ -124,12 +132,13 @@ public final class UnixSocket implements AutoCloseable {
             if (n < 0) {
                 throw new SysException("recvmsg", errno(st));
             }
+            byte[] got = data.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
             long clen = msg.get(ValueLayout.JAVA_LONG, 40);
             if (clen < 20 || control.get(ValueLayout.JAVA_INT, 8) != SOL_SOCKET
                     || control.get(ValueLayout.JAVA_INT, 12) != SCM_RIGHTS) {
-                return -1;
+                return new Received(got, -1);
             }
-            return control.get(ValueLayout.JAVA_INT, 16);
+            return new Received(got, control.get(ValueLayout.JAVA_INT, 16));
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {

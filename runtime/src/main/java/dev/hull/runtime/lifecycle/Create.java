@@ -17,6 +17,8 @@ import dev.hull.runtime.program.LaunchMode;
 import dev.hull.runtime.program.ProgramCompiler;
 import dev.hull.runtime.program.SetupProgram;
 import dev.hull.runtime.security.AppArmorProfile;
+import dev.hull.runtime.security.SeccompCache;
+import dev.hull.runtime.security.SeccompCompiler;
 import dev.hull.runtime.state.ContainerRecord;
 import dev.hull.runtime.state.StateStore;
 import dev.hull.runtime.state.Status;
@@ -91,7 +93,8 @@ public final class Create {
                     store.dir(o.id()), mode, o.consoleSocket(), o.noPivot(), o.noNewKeyring(),
                     o.preserveFds(), o.preserveFds() > 0 ? Executor.preservedFdsOwner() : 0,
                     cgroup.dirs(), host.mode() == CgroupMode.V2,
-                    host.mode() == CgroupMode.V2 ? DeviceFilter.program(access) : null, facts,
+                    host.mode() == CgroupMode.V2 ? DeviceFilter.program(access) : null,
+                    new SeccompCache(store.root(), new SeccompCompiler()), facts,
                     ctx.log()));
         } catch (SpecException e) {
             throw new HullException("config.json: " + e.getMessage());
@@ -142,7 +145,9 @@ public final class Create {
             if (spec.process().oomScoreAdj() != null) {
                 writeProc(pid, "oom_score_adj", spec.process().oomScoreAdj().toString(), "process.oomScoreAdj");
             }
-            ex.send(Message.GO, new byte[0]);
+            // C's pid as the host sees it (in its pid namespace it is 1): the seccomp agent gets it
+            ex.send(Message.GO, new byte[] {(byte) pid, (byte) (pid >> 8), (byte) (pid >> 16),
+                (byte) (pid >> 24)});
             Trace.mark("GO sent");
             for (;;) {
                 Message m = ex.next();

@@ -2,7 +2,10 @@ package dev.hull.runtime.lifecycle;
 
 import dev.hull.runtime.program.HostFacts;
 import dev.hull.runtime.security.Landlock;
+import dev.hull.runtime.program.SeccompFilter;
+import dev.hull.runtime.security.SeccompCompiler;
 import dev.hull.spec.Capabilities;
+import dev.hull.sys.LibSeccomp;
 import dev.hull.spec.json.Json;
 import dev.hull.sys.KernelFiles;
 import dev.hull.sys.LibC;
@@ -49,7 +52,7 @@ public final class Features {
         }
         linux.put("capabilities", caps);
         linux.put("cgroup", obj("v1", true, "v2", true, "systemd", false, "systemdUser", false, "rdma", false));
-        linux.put("seccomp", obj("enabled", false));
+        linux.put("seccomp", seccomp());
         linux.put("apparmor", obj("enabled", HostFacts.apparmorEnabled()));
         linux.put("selinux", obj("enabled", HostFacts.selinuxEnabled()));
         linux.put("intelRdt", obj("enabled", false));
@@ -60,6 +63,32 @@ public final class Features {
                 Landlock.ANNOTATION, abi > 0 ? "PATH:RIGHTS[,...] with RIGHTS of r, w, x; kernel Landlock ABI " + abi
                         : "not available: this kernel has no Landlock"));
         return Json.writePretty(f, "    ");
+    }
+
+    /**
+     * runc's shape: what the compiler knows, and the flags this kernel takes (probed as runc does;
+     * FFM is fine here, `features` is not on a container's start path).
+     */
+    static Map<String, Object> seccomp() {
+        if (!LibSeccomp.available()) {
+            return obj("enabled", false);
+        }
+        List<String> archs = new ArrayList<>();
+        for (String a : SeccompCompiler.ARCHS) {
+            if (LibSeccomp.resolveArch(a.substring("SCMP_ARCH_".length()).toLowerCase(java.util.Locale.ROOT)) != 0) {
+                archs.add(a);
+            }
+        }
+        List<String> supported = new ArrayList<>();
+        long[] bits = {SeccompFilter.FLAG_TSYNC, SeccompFilter.FLAG_LOG, SeccompFilter.FLAG_SPEC_ALLOW,
+            SeccompFilter.FLAG_WAIT_KILLABLE_RECV};
+        for (int i = 0; i < bits.length; i++) {
+            if (LibSeccomp.kernelHasFlag(bits[i])) {
+                supported.add(SeccompCompiler.FLAGS.get(i));
+            }
+        }
+        return obj("enabled", true, "actions", SeccompCompiler.ACTIONS, "operators", SeccompCompiler.OPERATORS,
+                "archs", archs, "knownFlags", SeccompCompiler.FLAGS, "supportedFlags", supported);
     }
 
     private static Map<String, Object> obj(Object... kv) {

@@ -37,7 +37,7 @@ public final class ProgramCompiler {
     public record Input(Spec spec, String id, Path bundle, Path rootfs, Path stateDir,
                         LaunchMode mode, String consoleSocket, boolean noPivot, boolean noNewKeyring,
                         int preserveFds, long preservedFdsOwner, Map<String, Path> cgroupDirs,
-                        boolean cgroupV2Host, byte[] deviceFilter,
+                        boolean cgroupV2Host, byte[] deviceFilter, SeccompFilter.Compiler seccomp,
                         HostFacts host, Consumer<String> warn) {}
 
     /** The name of the start socket in the state directory. */
@@ -50,6 +50,14 @@ public final class ProgramCompiler {
     private final SetupProgram p = new SetupProgram();
     private final boolean newUserNs, anyUserNs, newCgroupNs;
     private final String mountLabel; // linux.mountLabel, null when there is none
+    /** The compiled linux.seccomp, or null. */
+    private SeccompFilter seccomp;
+    /** The dev.hull.landlock rules, or null. */
+    private Landlock.Rules landlock;
+    /** The capability sets the process ends with (CAPS), when it holds CAP_SYS_ADMIN until exec. */
+    private long finalEff, finalPerm, finalInh = -1;
+
+    static final int CAP_SYS_ADMIN = 21;
 
     private ProgramCompiler(Input in) {
         this.in = in;
@@ -102,7 +110,11 @@ public final class ProgramCompiler {
 
     private SetupProgram build() throws SpecException {
         refuseWhatIsNotEnforced();
-        Landlock.Rules landlock = landlockRules();
+        landlock = landlockRules();
+        if (linux.seccomp() != null) {
+            // before any step: a profile error must fail create before anything is made
+            seccomp = in.seccomp().compile(linux.seccomp());
+        }
         parentPhase();
         childSetup();
         rootfs();
@@ -139,7 +151,7 @@ public final class ProgramCompiler {
         }
         rootPropagation(); // last: the binds of the paths above cannot come out of an unbindable tree
         processIdentity();
-        finish(landlock);
+        finish();
         return p;
     }
 
@@ -148,10 +160,6 @@ public final class ProgramCompiler {
      * running it unconfined while the user believes otherwise would be worse than failing.
      */
     private void refuseWhatIsNotEnforced() throws SpecException {
-        if (linux.seccomp() != null) {
-            throw new SpecException("linux.seccomp: seccomp filters are not supported yet; "
-                    + "remove linux.seccomp to run without one");
-        }
         String profile = proc.apparmorProfile();
         if (!empty(profile) && !in.host().apparmor() && !profile.equals(UNCONFINED)) {
             throw new SpecException("process.apparmorProfile: AppArmor is not enabled on this host, "
@@ -182,6 +190,12 @@ public final class ProgramCompiler {
         if (proc.terminal() && in.consoleSocket() != null) {
             p.add(Op.CONNECT_SOCKET, "connect to --console-socket " + in.consoleSocket())
                     .s(in.consoleSocket()).done();
+        }
+        if (listens()) {
+            // here, in the runtime's mount namespace, where the agent's socket is; the container
+            // process inherits the connection and sends the listener fd over it (SECCOMP)
+            p.add(Op.CONNECT_LISTENER, "connect to linux.seccomp.listenerPath " + linux.seccomp().listenerPath())
+                    .s(linux.seccomp().listenerPath()).done();
         }
         if (in.deviceFilter() != null && in.cgroupDirs().get("") != null) {
             // cgroup v2 has no devices files: the allow-list is an eBPF program on the cgroup,
@@ -590,8 +604,9 @@ public final class ProgramCompiler {
 
     private void hooksBeforePivot() {
         var hooks = spec.hooks();
+        // the seccomp agent gets the container's state, which the executor receives here
         if (hooks.prestart().isEmpty() && hooks.createRuntime().isEmpty()
-                && hooks.createContainer().isEmpty()) {
+                && hooks.createContainer().isEmpty() && !listens()) {
             return;
         }
         p.add(Op.SYNC_HOOKS, "run the prestart and createRuntime hooks").done();
@@ -628,9 +643,12 @@ public final class ProgramCompiler {
         }
         scheduling();
         Process.Capabilities caps = proc.capabilities();
+        boolean hold = holdsSysAdmin();
         if (caps != null) {
             p.add(Op.CAP_BOUNDING, "drop capabilities from the bounding set")
                     .i(mask(caps.bounding(), "process.capabilities.bounding", false)).done();
+        }
+        if (caps != null || hold) {
             p.add(Op.KEEPCAPS, "keep capabilities across the uid change").i(1).done();
         }
         if (setgroupsAllowed()) {
@@ -639,13 +657,29 @@ public final class ProgramCompiler {
         }
         p.add(Op.SETRESGID, "set gid " + proc.user().gid()).i(proc.user().gid()).done();
         p.add(Op.SETRESUID, "set uid " + proc.user().uid()).i(proc.user().uid()).done();
+        if (caps == null && hold) {
+            // no capabilities asked for, and not root: none once exec'd, CAP_SYS_ADMIN until then
+            p.add(Op.KEEPCAPS, "stop keeping capabilities").i(0).done();
+            finalInh = -1; // the executor keeps the inheritable set it has
+            p.add(Op.CAPS, "hold CAP_SYS_ADMIN until seccomp is loaded").i(1L << CAP_SYS_ADMIN)
+                    .i(1L << CAP_SYS_ADMIN).i(-1).done();
+        }
         if (caps != null) {
             p.add(Op.KEEPCAPS, "stop keeping capabilities").i(0).done();
             long eff = mask(caps.effective(), "process.capabilities.effective", true);
             long perm = mask(caps.permitted(), "process.capabilities.permitted", true);
             long inh = mask(caps.inheritable(), "process.capabilities.inheritable", true);
             long amb = mask(caps.ambient(), "process.capabilities.ambient", false);
-            p.add(Op.CAPS, "set capabilities").i(eff).i(perm).i(inh).done();
+            finalEff = eff;
+            finalPerm = perm;
+            finalInh = inh;
+            if (hold) {
+                long admin = 1L << CAP_SYS_ADMIN;
+                p.add(Op.CAPS, "set capabilities, holding CAP_SYS_ADMIN until seccomp is loaded")
+                        .i(eff | admin).i(perm | admin).i(inh).done();
+            } else {
+                p.add(Op.CAPS, "set capabilities").i(eff).i(perm).i(inh).done();
+            }
             // ambient capabilities that are not both permitted and inheritable are left out, as
             // the kernel requires and runc does silently (its own default spec asks for some)
             if (amb != 0) {
@@ -787,7 +821,7 @@ public final class ProgramCompiler {
         }
     }
 
-    private void finish(Landlock.Rules landlock) {
+    private void finish() throws SpecException {
         p.add(Op.CHDIR, "change to process.cwd " + proc.cwd()).s(proc.cwd()).done();
         if (proc.noNewPrivileges()) {
             p.add(Op.NO_NEW_PRIVS, "set no_new_privs (process.noNewPrivileges)").done();
@@ -805,16 +839,48 @@ public final class ProgramCompiler {
         p.add(Op.CREATED, "report the container created").done();
         p.add(Op.WAIT_START, "wait for start").done();
         hookSteps(spec.hooks().startContainer(), "startContainer");
-        confineAtExec(landlock);
+        confineAtExec();
         p.add(Op.EXEC, "exec " + proc.args().get(0)).v(proc.args()).v(environment())
                 .i(proc.terminal() ? 1 : 0).done();
     }
 
     /**
-     * The confinements that take effect at exec, after the startContainer hooks (which they must
-     * not confine): the LSM label of the program, then Landlock (the seccomp filter comes last).
+     * Whether a confinement is loaded as the last step before EXEC (after WAIT_START and the
+     * startContainer hooks), so that it sees as few of the runtime's own syscalls as possible.
+     * Such a confinement needs no_new_privs or CAP_SYS_ADMIN when it is loaded.
      */
-    private void confineAtExec(Landlock.Rules landlock) {
+    boolean confinesAtExec() {
+        return seccomp != null || landlock != null;
+    }
+
+    /** A seccomp agent is to receive the listener fd (some rule is SCMP_ACT_NOTIFY). */
+    private boolean listens() {
+        return seccomp != null && seccomp.notifies();
+    }
+
+    /**
+     * seccomp(2) and landlock_restrict_self(2) need no_new_privs or CAP_SYS_ADMIN. Without
+     * process.noNewPrivileges, a process that would end without CAP_SYS_ADMIN keeps it (effective
+     * and permitted) until the filter is loaded, and a last CAPS step sets the configured sets.
+     * runc loads the filter before its capset in that case; the profile must allow capset either way.
+     */
+    private boolean holdsSysAdmin() throws SpecException {
+        if (!confinesAtExec() || proc.noNewPrivileges()) {
+            return false;
+        }
+        Process.Capabilities caps = proc.capabilities();
+        if (caps == null) {
+            return proc.user().uid() != 0; // root keeps every capability; anyone else loses them
+        }
+        return (mask(caps.effective(), "process.capabilities.effective", true) & (1L << CAP_SYS_ADMIN)) == 0;
+    }
+
+    /**
+     * The confinements that take effect at exec, after the startContainer hooks (which they must
+     * not confine): the LSM label of the program, Landlock, then the seccomp filter, last so that
+     * it sees as few of the runtime's syscalls as possible.
+     */
+    private void confineAtExec() throws SpecException {
         // the descriptions do not name the fields: the executor's errors do, as `start` reports
         // these steps without descriptions
         String profile = proc.apparmorProfile();
@@ -831,6 +897,42 @@ public final class ProgramCompiler {
             p.add(Op.LANDLOCK, "restrict with Landlock").n(landlock.rights())
                     .v(landlock.paths()).done();
         }
+        if (seccomp != null) {
+            long flags = seccomp.flags();
+            String prefix = "";
+            if (!seccomp.notifies()) {
+                // it concerns the listener only, and seccomp(2) refuses it without one
+                flags &= ~SeccompFilter.FLAG_WAIT_KILLABLE_RECV;
+            }
+            if (seccomp.notifies()) {
+                flags |= SeccompFilter.FLAG_NEW_LISTENER;
+                if ((flags & SeccompFilter.FLAG_TSYNC) != 0) {
+                    flags |= SeccompFilter.FLAG_TSYNC_ESRCH; // TSYNC alone refuses NEW_LISTENER
+                }
+                prefix = listenerMessagePrefix();
+            }
+            p.add(Op.SECCOMP, "load the seccomp filter (linux.seccomp)").i(flags).b(seccomp.bpf()).s(prefix).done();
+        }
+        if (holdsSysAdmin()) {
+            p.add(Op.CAPS, "drop CAP_SYS_ADMIN held to load Landlock/seccomp (the profile must allow capset)")
+                    .i(finalEff).i(finalPerm).i(finalInh).done();
+        }
+    }
+
+    /**
+     * The start of the containerProcessState (config-linux.md, "seccomp") the agent receives: the
+     * executor appends its host pid (from GO), the state it got at SYNC_HOOKS and the closing brace.
+     */
+    private String listenerMessagePrefix() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("ociVersion", spec.ociVersion());
+        m.put("fds", List.of("seccompFd"));
+        String meta = linux.seccomp().listenerMetadata();
+        if (!empty(meta)) {
+            m.put("metadata", meta);
+        }
+        String json = dev.hull.spec.json.Json.write(m);
+        return json.substring(0, json.length() - 1) + ",\"pid\":";
     }
 
     /** process.env, plus HOME from the rootfs's /etc/passwd when unset (as runc does). */

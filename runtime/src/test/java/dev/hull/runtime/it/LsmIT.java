@@ -81,8 +81,8 @@ class LsmIT extends ContainerTest {
 
     @Test
     void landlockWithoutNoNewPrivileges() {
-        // needs the CAP_SYS_ADMIN hold of the seccomp branch: without no_new_privs,
-        // landlock_restrict_self needs CAP_SYS_ADMIN, which the default capabilities lack
+        // without no_new_privs, landlock_restrict_self needs CAP_SYS_ADMIN, which the default
+        // capabilities lack: the executor holds it until Landlock is applied, then drops it
         TestBundle b = landlocked("/bin:rx,/proc:r", "cat /etc/passwd || echo refused; grep NoNewPrivs /proc/self/status");
         b.set("process.noNewPrivileges", false).write();
         Cmd.Result r = hull("run", "--bundle", b.dir.toString(), newId());

@@ -67,18 +67,12 @@ class SchedulingIT extends ContainerTest {
         assertTrue(r.err().contains("process.scheduler.policy"), r.err());
     }
 
-    /** Confinement that cannot be applied yet is refused, never silently skipped. */
+    /** Confinement that cannot be applied yet is refused, never silently skipped (seccomp: SeccompIT). */
     @Test
-    void seccompAndLsmRequestsAreRefusedUntilSupported() {
+    void lsmRequestsAreRefusedUntilSupported() {
         TestBundle b = bundle();
-        b.set("linux.seccomp", TestBundle.obj("defaultAction", "SCMP_ACT_ALLOW"));
-        Cmd.Result r = hull("run", "--bundle", b.dir.toString(), newId());
-        assertEquals(1, r.code());
-        assertEquals("hull-runtime: config.json: linux.seccomp: seccomp filters are not supported yet; "
-                + "remove linux.seccomp to run without one\n", r.err());
-        b.set("linux.seccomp", null);
         b.set("process.apparmorProfile", "docker-default");
-        r = hull("run", "--bundle", b.dir.toString(), newId());
+        Cmd.Result r = hull("run", "--bundle", b.dir.toString(), newId());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("process.apparmorProfile: AppArmor is not enabled on this host"), r.err());
         b.set("process.apparmorProfile", null);

@@ -41,6 +41,17 @@ class ProgramCompilerTest {
     static final long ALL_CAPS = (1L << 41) - 1;
     static final HostFacts FULL_HOST = new HostFacts(40, ALL_CAPS, true);
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /** Stands in for libseccomp: one RET ALLOW instruction; notifies when a rule says NOTIFY. */
+    static final byte[] FAKE_BPF = {6, 0, 0, 0, 0, 0, (byte) 0xff, 0x7f};
+    static final SeccompFilter.Compiler FAKE_SECCOMP = s -> {
+        boolean notify = false;
+        for (var c : s.syscalls()) {
+            notify |= c.action().equals("SCMP_ACT_NOTIFY");
+        }
+        long flags = (s.flags().contains("SECCOMP_FILTER_FLAG_LOG") ? 2 : 0)
+                | (s.flags().contains("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") ? 32 : 0);
+        return new SeccompFilter(FAKE_BPF, flags, notify);
+    };
 
     @TempDir
     Path bundle;
@@ -181,6 +192,7 @@ class ProgramCompilerTest {
 
         long preservedFdsOwner; // 0: under the front, the executor inherits the fds
         byte[] deviceFilter;
+        SeccompFilter.Compiler seccomp = FAKE_SECCOMP;
 
         In(Spec s) {
             spec = s;
@@ -188,7 +200,8 @@ class ProgramCompilerTest {
 
         ProgramCompiler.Input input() {
             return new ProgramCompiler.Input(spec, "c1", bundle, root, stateDir, mode, consoleSocket, noPivot,
-                    noNewKeyring, preserveFds, preservedFdsOwner, cgroupDirs, v2, deviceFilter, host, warnings::add);
+                    noNewKeyring, preserveFds, preservedFdsOwner, cgroupDirs, v2, deviceFilter, seccomp, host,
+                    warnings::add);
         }
 
         SetupProgram compile() throws SpecException {
@@ -1146,5 +1159,158 @@ class ProgramCompilerTest {
         assertEquals(List.of((long) PER_LINUX32), first(p, Op.PERSONALITY));
         assertEquals(o.lastIndexOf(Op.RLIMIT) + 1, o.indexOf(Op.PERSONALITY));
         assertEquals(List.of(List.of(0L), List.of(077L)), all(p, Op.UMASK));
+    }
+
+    // ---- seccomp ----
+
+    static final long SYS_ADMIN = 1L << 21;
+
+    static final String FAKE_HEX = java.util.HexFormat.of().formatHex(FAKE_BPF);
+
+    /** The SECCOMP step's fields, the filter in hex. */
+    private static List<Object> seccompStep(SetupProgram p) {
+        List<Object> f = new ArrayList<>(first(p, Op.SECCOMP));
+        f.set(1, java.util.HexFormat.of().formatHex((byte[]) f.get(1)));
+        return f;
+    }
+
+    private static Cfg seccomp(Cfg c, Object... syscalls) {
+        c.linux().put("seccomp", obj("defaultAction", "SCMP_ACT_ALLOW", "syscalls", List.of(syscalls)));
+        return c;
+    }
+
+    private static Object rule(String name, String action) {
+        return obj("names", List.of(name), "action", action);
+    }
+
+    /** The steps from WAIT_START to the end. */
+    @Test
+    void seccompIsLoadedLastAfterTheStartContainerHooks() throws SpecException {
+        Cfg c = seccomp(new Cfg().terminal(false), rule("mkdir", "SCMP_ACT_ERRNO"));
+        c.root.put("hooks", obj("startContainer", List.of(obj("path", "/bin/sc"))));
+        SetupProgram p = compile(c);
+        // runc's default config has noNewPrivileges: no capability is held
+        assertEquals(List.of(Op.WAIT_START, Op.HOOK, Op.SECCOMP, Op.EXEC), tail(p));
+        assertEquals(List.of(0L, FAKE_HEX, ""), seccompStep(p));
+        assertEquals(List.of(DEFAULT_CAPS, DEFAULT_CAPS, 0L), first(p, Op.CAPS));
+        assertEquals(1, count(p, Op.CAPS));
+        assertEquals(0, count(p, Op.CONNECT_LISTENER) + count(p, Op.SYNC_HOOKS));
+        assertTrue(ops(p).indexOf(Op.NO_NEW_PRIVS) < ops(p).indexOf(Op.SECCOMP));
+    }
+
+    @Test
+    void withoutSeccompNothingChanges() throws SpecException {
+        SetupProgram p = compile(new Cfg());
+        assertEquals(0, count(p, Op.SECCOMP));
+        assertEquals(List.of(Op.WAIT_START, Op.EXEC), tail(p));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void seccompFlagsReachTheStep() throws SpecException {
+        Cfg c = seccomp(new Cfg());
+        ((Map<String, Object>) c.linux().get("seccomp")).put("flags", List.of("SECCOMP_FILTER_FLAG_LOG",
+                "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"));
+        // WAIT_KILLABLE_RECV only concerns a listener, and seccomp(2) refuses it without one
+        assertEquals(List.of(2L, FAKE_HEX, ""), seccompStep(compile(c)));
+    }
+
+    @Test
+    void capabilitiesThatKeepSysAdminNeedNoHold() throws SpecException {
+        Cfg c = seccomp(caps("bounding", List.of("CAP_SYS_ADMIN"), "effective", List.of("CAP_SYS_ADMIN"),
+                "permitted", List.of("CAP_SYS_ADMIN")));
+        c.process().put("noNewPrivileges", false);
+        SetupProgram p = compile(c);
+        assertEquals(0, count(p, Op.NO_NEW_PRIVS));
+        assertEquals(List.of(List.of(SYS_ADMIN, SYS_ADMIN, 0L)), all(p, Op.CAPS));
+        assertEquals(List.of(Op.WAIT_START, Op.SECCOMP, Op.EXEC), tail(p));
+    }
+
+    @Test
+    void withoutNoNewPrivsSysAdminIsHeldUntilTheFilterIsLoaded() throws SpecException {
+        Cfg c = seccomp(caps("bounding", List.of("CAP_KILL"), "effective", List.of("CAP_KILL"),
+                "permitted", List.of("CAP_KILL"), "inheritable", List.of("CAP_KILL"), "ambient", List.of("CAP_KILL")));
+        c.process().put("noNewPrivileges", false);
+        c.process().put("user", obj("uid", 1000, "gid", 1000));
+        SetupProgram p = compile(c);
+        long kill = 1L << 5;
+        assertEquals(List.of(List.of(kill | SYS_ADMIN, kill | SYS_ADMIN, kill), List.of(kill, kill, kill)),
+                all(p, Op.CAPS));
+        assertEquals(List.of(Op.WAIT_START, Op.SECCOMP, Op.CAPS, Op.EXEC), tail(p));
+        assertEquals(List.of(kill), first(p, Op.AMBIENT));
+        assertEquals(0, count(p, Op.NO_NEW_PRIVS));
+    }
+
+    @Test
+    void landlockAloneAlsoHoldsSysAdminAndSeccompComesAfterIt() throws SpecException, IOException {
+        Files.createDirectories(rootfs.resolve("bin"));
+        Cfg c = new Cfg();
+        c.process().put("noNewPrivileges", false);
+        c.root.put("annotations", obj("dev.hull.landlock", "/bin:rx"));
+        SetupProgram p = compile(c);
+        // Docker's/runc's default capabilities lack CAP_SYS_ADMIN: held, then dropped after LANDLOCK
+        assertEquals(List.of(Op.WAIT_START, Op.LANDLOCK, Op.CAPS, Op.EXEC), tail(p));
+        List<List<Object>> caps = all(p, Op.CAPS);
+        assertEquals(2, caps.size());
+        assertEquals((long) caps.get(1).get(0) | SYS_ADMIN, (long) caps.get(0).get(0));
+        assertEquals(0, (long) caps.get(1).get(0) & SYS_ADMIN);
+
+        Cfg both = seccomp(c, rule("mkdir", "SCMP_ACT_ERRNO"));
+        assertEquals(List.of(Op.WAIT_START, Op.LANDLOCK, Op.SECCOMP, Op.CAPS, Op.EXEC), tail(compile(both)));
+    }
+
+    @Test
+    void aNonRootUserWithoutCapabilitiesHoldsOnlySysAdmin() throws SpecException {
+        Cfg c = seccomp(new Cfg());
+        c.process().remove("capabilities");
+        c.process().put("noNewPrivileges", false);
+        c.process().put("user", obj("uid", 1000, "gid", 1000));
+        SetupProgram p = compile(c);
+        List<Op> o = ops(p);
+        assertEquals(List.of(Op.KEEPCAPS, Op.SETGROUPS, Op.SETRESGID, Op.SETRESUID, Op.KEEPCAPS, Op.CAPS),
+                o.subList(o.indexOf(Op.KEEPCAPS), o.indexOf(Op.CAPS) + 1));
+        assertEquals(List.of(List.of(1L), List.of(0L)), all(p, Op.KEEPCAPS));
+        // -1: the inheritable set stays what it is
+        assertEquals(List.of(List.of(SYS_ADMIN, SYS_ADMIN, -1L), List.of(0L, 0L, -1L)), all(p, Op.CAPS));
+        assertEquals(List.of(Op.WAIT_START, Op.SECCOMP, Op.CAPS, Op.EXEC), tail(p));
+    }
+
+    @Test
+    void rootWithoutCapabilitiesObjectKeepsEverything() throws SpecException {
+        Cfg c = seccomp(new Cfg());
+        c.process().remove("capabilities");
+        c.process().put("noNewPrivileges", false);
+        SetupProgram p = compile(c);
+        assertEquals(0, count(p, Op.CAPS) + count(p, Op.KEEPCAPS));
+        assertEquals(List.of(Op.WAIT_START, Op.SECCOMP, Op.EXEC), tail(p));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aListenerConnectsBeforeTheCloneAndGetsTheState() throws SpecException {
+        Cfg c = seccomp(new Cfg(), rule("mkdir", "SCMP_ACT_NOTIFY"));
+        c.process().put("terminal", false);
+        Map<String, Object> sc = (Map<String, Object>) c.linux().get("seccomp");
+        sc.put("listenerPath", "/run/agent.sock");
+        sc.put("listenerMetadata", "a \"b\"");
+        sc.put("flags", List.of("SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"));
+        SetupProgram p = compile(c);
+        List<Op> o = ops(p);
+        assertEquals(List.of(Op.CONNECT_LISTENER, Op.LISTEN_START, Op.CLONE), o.subList(0, 3));
+        assertEquals(List.of("/run/agent.sock"), at(p, 0));
+        assertEquals(1, count(p, Op.SYNC_HOOKS), "the executor needs the state for the agent");
+        assertEquals(List.of(2L | 8L | 32L, FAKE_HEX,
+                "{\"ociVersion\":\"1.0.2-dev\",\"fds\":[\"seccompFd\"],\"metadata\":\"a \\\"b\\\"\",\"pid\":"),
+                seccompStep(p));
+    }
+
+    @Test
+    void aProfileErrorStopsTheCompiler() {
+        In in = new In(seccomp(new Cfg()));
+        in.seccomp = s -> {
+            throw new SpecException("linux.seccomp.defaultAction: unknown action \"X\"");
+        };
+        SpecException e = assertThrows(SpecException.class, () -> ProgramCompiler.compile(in.input()));
+        assertEquals("linux.seccomp.defaultAction: unknown action \"X\"", e.getMessage());
     }
 }

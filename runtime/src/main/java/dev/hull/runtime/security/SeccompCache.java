@@ -1,0 +1,166 @@
+package dev.hull.runtime.security;
+
+import dev.hull.runtime.program.SeccompFilter;
+import dev.hull.spec.Seccomp;
+import dev.hull.spec.SpecException;
+import dev.hull.spec.json.Json;
+import dev.hull.sys.KernelFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compiled filters kept under the runtime's root ({@code <root>/@seccomp/<sha256>.bpf}; '@' is
+ * not allowed in a container id), so that a container started with a profile seen before needs no
+ * libseccomp and no FFM: creating the downcall handles costs tens of milliseconds on a fresh JVM.
+ * The key covers everything the bytes depend on: the profile (in a canonical form), the machine,
+ * the libseccomp build and the kernel release (which decides the flags accepted).
+ * A file is written to a temporary name and renamed, so a reader sees all of it or nothing.
+ */
+public final class SeccompCache implements SeccompFilter.Compiler {
+    public static final String DIR = "@seccomp";
+    private static final int MAGIC = 0x31435348; // "HSC1"
+
+    private final Path dir;
+    private final SeccompFilter.Compiler compiler;
+
+    public SeccompCache(Path root, SeccompFilter.Compiler compiler) {
+        this.dir = root.resolve(DIR);
+        this.compiler = compiler;
+    }
+
+    @Override
+    public SeccompFilter compile(Seccomp s) throws SpecException {
+        String key = key(s);
+        Path file = dir.resolve(key + ".bpf");
+        SeccompFilter hit = read(file);
+        if (hit != null) {
+            return hit;
+        }
+        SeccompFilter f = compiler.compile(s);
+        write(file, f); // best effort: a cache that cannot be written only costs time
+        return f;
+    }
+
+    /** The cache file of a profile (for tests). */
+    public Path fileOf(Seccomp s) {
+        return dir.resolve(key(s) + ".bpf");
+    }
+
+    static SeccompFilter read(Path file) {
+        byte[] b;
+        try {
+            b = Files.readAllBytes(file);
+        } catch (IOException e) {
+            return null;
+        }
+        if (b.length < 16 || (b.length - 16) % 8 != 0) {
+            return null;
+        }
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        if (bb.getInt(0) != MAGIC) {
+            return null;
+        }
+        int notifies = bb.getInt(4);
+        long flags = bb.getLong(8);
+        byte[] bpf = new byte[b.length - 16];
+        System.arraycopy(b, 16, bpf, 0, bpf.length);
+        return new SeccompFilter(bpf, flags, notifies != 0);
+    }
+
+    void write(Path file, SeccompFilter f) {
+        ByteBuffer bb = ByteBuffer.allocate(16 + f.bpf().length).order(ByteOrder.LITTLE_ENDIAN);
+        bb.putInt(MAGIC).putInt(f.notifies() ? 1 : 0).putLong(f.flags()).put(f.bpf());
+        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            }
+            Files.write(tmp, bb.array());
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    /** SHA-256 (hex) of the canonical profile and the host facts the bytes depend on. */
+    static String key(Seccomp s) {
+        StringBuilder b = new StringBuilder(canonical(s));
+        b.append('\n').append(System.getProperty("os.arch"));
+        b.append('\n').append(libseccompBuild());
+        b.append('\n').append(kernelRelease());
+        byte[] digest = Sha256.digest(b.toString().getBytes(StandardCharsets.UTF_8));
+        char[] hex = new char[digest.length * 2];
+        for (int i = 0; i < digest.length; i++) {
+            hex[2 * i] = Character.forDigit((digest[i] >> 4) & 0xf, 16);
+            hex[2 * i + 1] = Character.forDigit(digest[i] & 0xf, 16);
+        }
+        return new String(hex);
+    }
+
+    /** Every member, in a fixed order, as JSON: two equal profiles give the same text. */
+    static String canonical(Seccomp s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("defaultAction", s.defaultAction());
+        m.put("defaultErrnoRet", s.defaultErrnoRet());
+        m.put("architectures", s.architectures());
+        m.put("flags", s.flags());
+        m.put("listenerPath", s.listenerPath());
+        m.put("listenerMetadata", s.listenerMetadata());
+        List<Object> calls = new ArrayList<>();
+        for (Seccomp.Syscall c : s.syscalls()) {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("names", c.names());
+            cm.put("action", c.action());
+            cm.put("errnoRet", c.errnoRet());
+            List<Object> args = new ArrayList<>();
+            for (Seccomp.Arg a : c.args()) {
+                args.add(List.of((long) a.index(), a.value(), a.valueTwo(), a.op()));
+            }
+            cm.put("args", args);
+            calls.add(cm);
+        }
+        m.put("syscalls", calls);
+        return Json.write(m);
+    }
+
+    /** The libseccomp file the dynamic loader would pick (its name carries the version), and its size. */
+    static String libseccompBuild() {
+        String[] dirs = {"/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/lib64",
+            "/usr/lib", "/usr/local/lib"};
+        for (String d : dirs) {
+            Path p = Path.of(d, "libseccomp.so.2");
+            if (Files.exists(p)) {
+                try {
+                    Path real = p.toRealPath();
+                    return real + " " + Files.size(real);
+                } catch (IOException e) {
+                    return p.toString();
+                }
+            }
+        }
+        return "none";
+    }
+
+    static String kernelRelease() {
+        try {
+            return KernelFiles.readTrimmed(Path.of("/proc/sys/kernel/osrelease"));
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.hull.runtime.security;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hull.runtime.program.SeccompFilter;
+import dev.hull.spec.Seccomp;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cache of compiled filters under --root, with a counting compiler standing in for libseccomp. */
+class SeccompCacheTest {
+    @TempDir
+    Path root;
+    int compiled;
+
+    final SeccompFilter.Compiler counting = s -> {
+        compiled++;
+        return new SeccompFilter(new byte[] {6, 0, 0, 0, (byte) compiled, 0, (byte) 0xff, 0x7f}, 2, true);
+    };
+
+    static Seccomp profile(String action) {
+        return new Seccomp("SCMP_ACT_ALLOW", null, List.of("SCMP_ARCH_X86_64"), List.of(), null, null,
+                List.of(new Seccomp.Syscall(List.of("mkdir"), action, 38L,
+                        List.of(new Seccomp.Arg(0, 1, 0, "SCMP_CMP_EQ")))));
+    }
+
+    @Test
+    void aSecondCompileIsServedFromTheFile() throws Exception {
+        SeccompCache c = new SeccompCache(root, counting);
+        SeccompFilter a = c.compile(profile("SCMP_ACT_ERRNO"));
+        SeccompFilter b = new SeccompCache(root, counting).compile(profile("SCMP_ACT_ERRNO"));
+        assertEquals(1, compiled);
+        assertArrayEquals(a.bpf(), b.bpf());
+        assertEquals(2, b.flags());
+        assertTrue(b.notifies());
+        Path dir = root.resolve("@seccomp");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(c.fileOf(profile("SCMP_ACT_ERRNO"))), s.toList(), "no temporary file is left");
+        }
+    }
+
+    @Test
+    void anotherProfileIsAnotherEntry() throws Exception {
+        SeccompCache c = new SeccompCache(root, counting);
+        c.compile(profile("SCMP_ACT_ERRNO"));
+        c.compile(profile("SCMP_ACT_KILL"));
+        assertEquals(2, compiled);
+        assertNotEquals(c.fileOf(profile("SCMP_ACT_ERRNO")), c.fileOf(profile("SCMP_ACT_KILL")));
+        assertEquals(SeccompCache.canonical(profile("SCMP_ACT_KILL")), SeccompCache.canonical(profile("SCMP_ACT_KILL")));
+    }
+
+    @Test
+    void aDamagedFileIsCompiledAgain() throws Exception {
+        SeccompCache c = new SeccompCache(root, counting);
+        c.compile(profile("SCMP_ACT_ERRNO"));
+        Files.write(c.fileOf(profile("SCMP_ACT_ERRNO")), new byte[] {1, 2, 3});
+        SeccompFilter f = c.compile(profile("SCMP_ACT_ERRNO"));
+        assertEquals(2, compiled);
+        assertEquals(2, f.bpf()[4]);
+        assertEquals(24, Files.size(c.fileOf(profile("SCMP_ACT_ERRNO"))));
+    }
+
+    @Test
+    void sha256MatchesTheJdk() throws Exception {
+        for (int n : new int[] {0, 1, 55, 56, 63, 64, 65, 119, 1000}) {
+            byte[] m = "abcdefghij".repeat(101).substring(0, n).getBytes(StandardCharsets.UTF_8);
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(m)),
+                    HexFormat.of().formatHex(Sha256.digest(m)), "length " + n);
+        }
+    }
+}
