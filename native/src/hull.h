@@ -230,6 +230,7 @@ int status_of(int wait_status);
 int serve(int in, int out, pid_t jvm);
 int front_main(char **java_argv);
 int broker_main(void);
+int exec_sealed_copy(char **argv); /* 0 when already running from one, else only returns -errno */
 
 #define MK_NONE 0
 #define MK_DIR 1

@@ -211,9 +211,10 @@ int main(int argc, char **argv)
         prog_dump(&p, 1);
         return 0;
     }
+    /* every executor is forked from the front or the broker: they run from a sealed copy */
     if (argc >= 4 && !strcmp(argv[1], "--front") && !strcmp(argv[2], "--"))
-        return front_main(argv + 3);
+        return exec_sealed_copy(argv) < 0 ? 125 : front_main(argv + 3);
     if (argc == 2 && !strcmp(argv[1], "--broker"))
-        return broker_main();
+        return exec_sealed_copy(argv) < 0 ? 125 : broker_main();
     return usage();
 }
