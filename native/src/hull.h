@@ -201,6 +201,7 @@ int op_mask_path(struct cur *c);
 int op_readonly_path(struct cur *c);
 int op_remount_root_ro(struct cur *c);
 int op_write_file(struct cur *c);
+int op_chdir(struct cur *c);
 int op_rlimit(struct cur *c);
 int op_cap_bounding(struct cur *c);
 int op_setgroups(struct cur *c);
