@@ -118,6 +118,10 @@ int op_hook(struct cur *c)
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(out[1], 2);
+        /* the state on stdin is all a hook gets, as with runc: not the control channel, the start
+         * socket, --preserve-fds or whatever else the caller left open without close-on-exec
+         * (a createContainer or startContainer hook runs in the container) */
+        syscall(SYS_close_range, 3, ~0U, 0);
         execve(path, args, env);
         dprintf(2, "exec %s: %s", path, strerror(errno));
         _exit(127);

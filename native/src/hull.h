@@ -209,6 +209,7 @@ int op_mask_path(struct cur *c);
 int op_readonly_path(struct cur *c);
 int op_remount_root_ro(struct cur *c);
 int op_write_file(struct cur *c);
+int op_chdir(struct cur *c);
 int op_rlimit(struct cur *c);
 int op_cap_bounding(struct cur *c);
 int op_setgroups(struct cur *c);
@@ -242,6 +243,7 @@ int status_of(int wait_status);
 int serve(int in, int out, pid_t jvm);
 int front_main(char **java_argv);
 int broker_main(void);
+int exec_sealed_copy(char **argv); /* 0 when already running from one, else only returns -errno */
 
 #define MK_NONE 0
 #define MK_DIR 1

@@ -41,8 +41,6 @@ static int simple_op(int op, struct cur *c)
         const char *s = cur_str(c);
         return setdomainname(s, strlen(s)) < 0 ? -errno : 0;
     }
-    case OP_CHDIR:
-        return chdir(cur_str(c)) < 0 ? -errno : 0;
     case OP_PERSONALITY:
         v = cur_int(c);
         return personality((unsigned long)v) < 0 ? -errno : 0;
@@ -105,6 +103,7 @@ static int run_step(const struct step *st)
         CASE(OP_READONLY_PATH, op_readonly_path)
         CASE(OP_REMOUNT_ROOT_RO, op_remount_root_ro)
         CASE(OP_WRITE_FILE, op_write_file)
+        CASE(OP_CHDIR, op_chdir)
         CASE(OP_RLIMIT, op_rlimit)
         CASE(OP_CAP_BOUNDING, op_cap_bounding)
         CASE(OP_SETGROUPS, op_setgroups)
@@ -216,9 +215,10 @@ int main(int argc, char **argv)
         prog_dump(&p, 1);
         return 0;
     }
+    /* every executor is forked from the front or the broker: they run from a sealed copy */
     if (argc >= 4 && !strcmp(argv[1], "--front") && !strcmp(argv[2], "--"))
-        return front_main(argv + 3);
+        return exec_sealed_copy(argv) < 0 ? 125 : front_main(argv + 3);
     if (argc == 2 && !strcmp(argv[1], "--broker"))
-        return broker_main();
+        return exec_sealed_copy(argv) < 0 ? 125 : broker_main();
     return usage();
 }

@@ -361,6 +361,51 @@ int op_move_root(struct cur *c)
 }
 
 /*
+ * process.cwd (CVE-2024-21626): resolved from "/" (the container's root by now) with
+ * RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, so that neither ".." nor a magic link such as
+ * /proc/self/fd/N (an fd of ours that leaked, opened on the host) can take it out of the root.
+ * The raw getcwd(2) is asked afterwards: the kernel starts the path with "(unreachable)" for a
+ * directory outside the root (glibc's wrapper would hide that as ENOENT).
+ */
+int op_chdir(struct cur *c)
+{
+    const char *path = cur_str(c);
+    struct open_how how = {
+        .flags = (uint64_t)(O_PATH | O_DIRECTORY | O_CLOEXEC),
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return -errno;
+    int fd = (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+    int r = fd < 0 ? -errno : 0;
+    close(root);
+    if (r == -ELOOP) {
+        detail("process.cwd %s: a magic link (/proc/.../fd, cwd, root) or too many symlinks", path);
+        return r;
+    }
+    if (r == 0 && fchdir(fd) < 0)
+        r = -errno;
+    if (fd >= 0)
+        close(fd);
+    if (r < 0) {
+        detail("process.cwd %s", path);
+        return r;
+    }
+    char cwd[PATH_MAX];
+    long n = syscall(SYS_getcwd, cwd, sizeof cwd);
+    if (n < 0) {
+        detail("process.cwd %s: getcwd", path);
+        return -errno;
+    }
+    if (cwd[0] != '/') {
+        detail("process.cwd %s: resolves outside the container's root (%s)", path, cwd);
+        return -HULL_EDETAIL;
+    }
+    return 0;
+}
+
+/*
  * maskedPaths: /dev/null over files, an empty read-only tmpfs over directories; a missing path is
  * skipped.  The container's /dev/null must be the null device: when /dev is a bind of some
  * directory it can be missing, a file or a link, and masking must then fail rather than leave the

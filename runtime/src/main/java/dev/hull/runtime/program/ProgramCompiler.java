@@ -181,6 +181,13 @@ public final class ProgramCompiler {
     // ---- parent phase: runs in the runtime's namespaces ----
 
     private void parentPhase() throws SpecException {
+        // First: from here on the executor may hold the caller's fds and join the container's
+        // namespaces. Non-dumpable, P and the C it clones cannot be ptraced, nor their
+        // /proc/<pid>/{exe,fd,mem,environ} opened, by a container process that shares a pid
+        // namespace with them and holds CAP_SYS_PTRACE only in the container's user namespace
+        // (the kernel then asks for it in the namespace of their memory: the host's). The
+        // execve of the container's program resets it, as with runc.
+        p.add(Op.DUMPABLE, "make the executor non-dumpable").i(0).done();
         // the executor inherits the caller's stdio and --preserve-fds from the front, unless the
         // runtime runs under a broker: then it copies the fds from the runtime's process
         if (in.preserveFds() > 0 && in.preservedFdsOwner() > 0) {

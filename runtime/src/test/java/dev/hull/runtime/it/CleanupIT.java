@@ -34,7 +34,7 @@ class CleanupIT extends ContainerTest {
      * child the JVM is. The front must then exit with the JVM's status.
      */
     private static void kill9(Process p) throws Exception {
-        assertTrue(Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/exe")).toString().endsWith("/hull-exec"),
+        assertEquals(Host.EXECUTOR_EXE, Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/exe")).toString(),
                 "not hull-exec's front");
         long jvm = -1;
         for (ProcessHandle child : p.toHandle().children().toList()) {

@@ -144,7 +144,7 @@ class HooksIT extends ContainerTest {
         // createContainer: the container's mount namespace, before pivot_root (host binaries)
         assertEquals(containerMnt, recorded("createContainer", "mnt"));
         assertEquals(hostBinary("readlink"), recorded("createContainer", "exe"));
-        assertEquals("hull-exec", Path.of(recorded("createContainer", "pidexe")).getFileName().toString(),
+        assertEquals(Host.EXECUTOR_EXE, recorded("createContainer", "pidexe"),
                 "the container has not exec'd its program yet");
 
         ok("start", id);

@@ -12,6 +12,11 @@ public final class Host {
     /** The checkout: -Dhull.top from the failsafe configuration, else the parent of runtime/. */
     public static final Path TOP = Path.of(System.getProperty("hull.top", "..")).toAbsolutePath().normalize();
     public static final Path HULL = TOP.resolve("bin/hull-runtime");
+    /**
+     * What /proc/PID/exe of the front, an executor or a container not yet exec'd shows: the
+     * sealed memfd copy of hull-exec they all run from (native/src/sealed.c).
+     */
+    public static final String EXECUTOR_EXE = "/memfd:hull-exec (deleted)";
 
     private Host() {}
 

@@ -29,7 +29,7 @@ class LifecycleIT extends ContainerTest {
         String cgroup = Host.read("/proc/" + pid + "/cgroup");
         assertTrue(cgroup.contains("/" + id + "\n"), cgroup);
         // but the user program has not started: the process is still the executor
-        assertEquals("hull-exec", Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).getFileName().toString());
+        assertEquals(Host.EXECUTOR_EXE, Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).toString());
         assertTrue(Files.exists(state.resolve(id).resolve("exec.sock")));
 
         ok("start", id);

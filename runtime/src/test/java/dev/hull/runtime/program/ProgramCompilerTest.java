@@ -443,7 +443,7 @@ class ProgramCompilerTest {
         SetupProgram p = in.compile();
         List<Op> want = new ArrayList<>(List.of(
                 // parent (the start socket is bound here, as the runtime's root: see ProgramCompiler)
-                Op.CONNECT_SOCKET, Op.LISTEN_START, Op.CLONE,
+                Op.DUMPABLE, Op.CONNECT_SOCKET, Op.LISTEN_START, Op.CLONE,
                 // child, before the rootfs
                 Op.WAIT_GO, Op.SETSID, Op.UMASK, Op.JOIN_KEYRING, Op.SETHOSTNAME,
                 Op.MOUNT, Op.MOUNT, Op.OPEN_ROOT));
@@ -470,31 +470,32 @@ class ProgramCompilerTest {
         assertEquals(want, ops(p));
         assertEquals(List.of(), warnings);
 
-        assertEquals(List.of("/run/console.sock"), at(p, 0));
-        assertEquals(List.of(stateDir.toString(), "exec.sock"), at(p, 1));
+        assertEquals(List.of(0L), at(p, 0), "non-dumpable");
+        assertEquals(List.of("/run/console.sock"), at(p, 1));
+        assertEquals(List.of(stateDir.toString(), "exec.sock"), at(p, 2));
         long flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS;
         assertEquals(0x6c020000L, flags);
-        assertEquals(List.of(flags, 0L), at(p, 2));
-        assertEquals("clone the container process (flags 6c020000)", p.describe(2));
+        assertEquals(List.of(flags, 0L), at(p, 3));
+        assertEquals("clone the container process (flags 6c020000)", p.describe(3));
 
-        assertEquals(List.of(0L), at(p, 5));
-        assertEquals(List.of("_ses.c1"), at(p, 6));
-        assertEquals(List.of("runc"), at(p, 7));
-        assertEquals(List.of("", "/", "", MS_SLAVE | MS_REC, ""), at(p, 8));
-        assertEquals(List.of(rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""), at(p, 9));
-        assertEquals(List.of(rootfs.toString()), at(p, 10));
+        assertEquals(List.of(0L), at(p, 6));
+        assertEquals(List.of("_ses.c1"), at(p, 7));
+        assertEquals(List.of("runc"), at(p, 8));
+        assertEquals(List.of("", "/", "", MS_SLAVE | MS_REC, ""), at(p, 9));
+        assertEquals(List.of(rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""), at(p, 10));
+        assertEquals(List.of(rootfs.toString()), at(p, 11));
 
-        assertEquals(mnt("proc", "/proc", "proc", 0, "", 1, 0, 0, 0, 0, ""), at(p, 11));
+        assertEquals(mnt("proc", "/proc", "proc", 0, "", 1, 0, 0, 0, 0, ""), at(p, 12));
         assertEquals(mnt("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", 1, 0, 0, 0,
-                0, ""), at(p, 12));
+                0, ""), at(p, 13));
         assertEquals(mnt("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-                "newinstance,ptmxmode=0666,mode=0620,gid=5", 1, 0, 0, 0, 0, ""), at(p, 13));
+                "newinstance,ptmxmode=0666,mode=0620,gid=5", 1, 0, 0, 0, 0, ""), at(p, 14));
         assertEquals(mnt("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=1777,size=65536k",
-                1, 0, 0, 0, 0, ""), at(p, 14));
+                1, 0, 0, 0, 0, ""), at(p, 15));
         assertEquals(mnt("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NOEXEC | MS_NODEV, "", 1, 0, 0, 0, 0,
-                ""), at(p, 15));
+                ""), at(p, 16));
         assertEquals(mnt("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RDONLY, "", 1, 0, 0, 0,
-                0, ""), at(p, 16));
+                0, ""), at(p, 17));
 
         List<String> nodes = new ArrayList<>();
         for (List<Object> f : all(p, Op.MKNOD_IN_ROOT)) {
@@ -976,6 +977,23 @@ class ProgramCompilerTest {
         assertEquals(0, count(p, Op.UNSHARE_TIME), "a joined time namespace has its offsets already");
         List<Op> o = ops(p);
         assertTrue(o.indexOf(Op.GRAB_FDS) < o.indexOf(Op.JOIN_NS) && o.indexOf(Op.JOIN_NS) < o.indexOf(Op.CLONE));
+    }
+
+    @Test
+    void executorIsNonDumpableBeforeItTakesAnythingOfTheHost() throws SpecException {
+        // the first step of every launch mode and config: before fds are grabbed or namespaces joined
+        Cfg c = new Cfg().namespace("user", "/proc/42/ns/user").namespace("pid", "/proc/42/ns/pid");
+        for (LaunchMode mode : LaunchMode.values()) {
+            In in = new In(c);
+            in.mode = mode;
+            in.preserveFds = 2;
+            in.preservedFdsOwner = 4242;
+            SetupProgram p = in.compile();
+            assertEquals(Op.DUMPABLE, ops(p).get(0), mode.toString());
+            assertEquals(List.of(0L), at(p, 0));
+            assertEquals(1, count(p, Op.DUMPABLE), "never made dumpable again: execve resets it");
+            assertEquals("make the executor non-dumpable", p.describe(0));
+        }
     }
 
     @Test
