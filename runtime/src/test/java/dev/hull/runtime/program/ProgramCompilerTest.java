@@ -1314,8 +1314,8 @@ class ProgramCompilerTest {
         sc.put("flags", List.of("SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"));
         SetupProgram p = compile(c);
         List<Op> o = ops(p);
-        assertEquals(List.of(Op.CONNECT_LISTENER, Op.LISTEN_START, Op.CLONE), o.subList(0, 3));
-        assertEquals(List.of("/run/agent.sock"), at(p, 0));
+        assertEquals(List.of(Op.DUMPABLE, Op.CONNECT_LISTENER, Op.LISTEN_START, Op.CLONE), o.subList(0, 4));
+        assertEquals(List.of("/run/agent.sock"), at(p, 1));
         assertEquals(1, count(p, Op.SYNC_HOOKS), "the executor needs the state for the agent");
         assertEquals(List.of(2L | 8L | 32L, FAKE_HEX,
                 "{\"ociVersion\":\"1.0.2-dev\",\"fds\":[\"seccompFd\"],\"metadata\":\"a \\\"b\\\"\",\"pid\":"),
