@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Container start-up: `run` of /bin/true on the same bundle by hull-runtime, runc and crun.
+# Container start-up: `run` of /bin/true on the same bundle by hull-runtime, runc and crun;
+# then the same with Hull's default seccomp profile (for runc's default capabilities) in
+# linux.seccomp, which each runtime compiles with libseccomp (Hull from its cache after the first).
 #
 # The three runtimes are timed interleaved (hull, runc, crun, hull, runc, crun, ...) so that
 # machine noise hits them alike, and the script prints medians and ratios. hyperfine then runs the
@@ -24,6 +26,10 @@ if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
     (cd "$work/bundle" && runc spec)
     # runc's default config, with /bin/true and no terminal: the same file for all three
     sed -i 's/"terminal": true/"terminal": false/; s/^\(\s*\)"sh"$/\1"\/bin\/true"/' "$work/bundle/config.json"
+    mkdir -p "$work/seccomp"
+    . "$top/build/env"
+    "$HULL_JAVA" -cp "$HULL_CP" "$top/bench/WithDefaultSeccomp.java" "$work/bundle/config.json" \
+        | sed "s|\"path\": \"rootfs\"|\"path\": \"$work/bundle/rootfs\"|" > "$work/seccomp/config.json"
     : > "$work/empty"
     HULL_BENCH_INNER=1 HULL_BENCH_WORK=$work exec unshare -m --propagation private "$0" "$runs"
 fi
@@ -31,9 +37,6 @@ fi
 work=$HULL_BENCH_WORK
 mount --bind "$work/empty" /sys/fs/cgroup/unified/cgroup.controllers
 b=$work/bundle
-hull=("$top/bin/hull-runtime" --root "$work/hull" run --bundle "$b" bench-hull)
-runc=(runc --root "$work/runc" run --bundle "$b" bench-runc)
-crun=(crun --root "$work/crun" run --bundle "$b" bench-crun)
 have_crun=1; command -v crun >/dev/null || have_crun=0
 
 echo "# container start-up: run of /bin/true ($(date -u +%Y-%m-%d), $(uname -r), $(nproc) cpus,"
@@ -42,6 +45,13 @@ echo "# hull-runtime $("$top/bin/hull-runtime" --version | head -1 | awk '{print
      "runc $(runc --version | awk 'NR==1{print $3}'), crun $(crun --version 2>/dev/null | awk 'NR==1{print $3}')," \
      "$("$top/build/jdk/bin/java" -version 2>&1 | head -1)"
 
+bench_bundle() { # TITLE BUNDLE
+local b=$2
+hull=("$top/bin/hull-runtime" --root "$work/hull" run --bundle "$b" bench-hull)
+runc=(runc --root "$work/runc" run --bundle "$b" bench-runc)
+crun=(crun --root "$work/crun" run --bundle "$b" bench-crun)
+echo
+echo "## $1"
 # warm the page cache and the runtimes' own caches
 for _ in 1 2 3; do
     "${hull[@]}" >/dev/null 2>&1; "${runc[@]}" >/dev/null 2>&1
@@ -81,3 +91,7 @@ if command -v hyperfine >/dev/null; then
     [ $have_crun = 1 ] && cmds+=("${crun[*]}")
     hyperfine -N --style basic --warmup 3 --runs "$runs" "${cmds[@]}" 2>&1 | sed "s|$work|\$WORK|g; s|$top/||g"
 fi
+}
+
+bench_bundle "run of /bin/true" "$work/bundle"
+bench_bundle "run of /bin/true with the default seccomp profile" "$work/seccomp"
