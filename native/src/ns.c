@@ -88,14 +88,14 @@ int unix_addr(const char *dir, const char *name, void *out, unsigned *outlen, in
     return 0;
 }
 
-int op_connect_socket(struct cur *c)
+/* A stream connection to the AF_UNIX socket at path (what names it, for errors); fd or -errno. */
+static int connect_unix(const char *path, const char *what)
 {
-    const char *path = cur_str(c);
     struct sockaddr_un a;
     unsigned len;
     int tmp, r;
     if ((r = unix_addr(NULL, path, &a, &len, &tmp)) < 0) {
-        detail("console socket %s", path);
+        detail("%s %s", what, path);
         return r;
     }
     int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -106,9 +106,17 @@ int op_connect_socket(struct cur *c)
         close(tmp);
     if (r < 0) {
         close(s);
-        detail("connect to console socket %s", path);
+        detail("connect to %s %s", what, path);
         return r;
     }
+    return s;
+}
+
+int op_connect_socket(struct cur *c)
+{
+    int s = connect_unix(cur_str(c), "console socket");
+    if (s < 0)
+        return s;
     g.console_fd = s;
     return 0;
 }
@@ -117,25 +125,9 @@ int op_connect_socket(struct cur *c)
  * namespace before the clone; C inherits it and sends the listener fd over it (op_seccomp). */
 int op_connect_listener(struct cur *c)
 {
-    const char *path = cur_str(c);
-    struct sockaddr_un a;
-    unsigned len;
-    int tmp, r;
-    if ((r = unix_addr(NULL, path, &a, &len, &tmp)) < 0) {
-        detail("seccomp listener socket %s", path);
-        return r;
-    }
-    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int s = connect_unix(cur_str(c), "seccomp listener socket");
     if (s < 0)
-        return -errno;
-    r = connect(s, (struct sockaddr *)&a, len) < 0 ? -errno : 0;
-    if (tmp >= 0)
-        close(tmp);
-    if (r < 0) {
-        close(s);
-        detail("connect to seccomp listener socket %s", path);
-        return r;
-    }
+        return s;
     g.listener_fd = s;
     return 0;
 }
@@ -295,14 +287,20 @@ int op_clone(struct cur *c)
     for (size_t i = 0; i < sizeof fwd_sigs / sizeof *fwd_sigs; i++)
         sigaction(fwd_sigs[i], &sa, NULL);
     sigprocmask(SIG_SETMASK, &old, NULL);
+    /* P waits in the runtime's namespaces: it keeps none of the fds the caller left open (the
+     * container has its copies), so that nothing reaching P (a ptrace-capable process of the
+     * container's user namespace, which P may have joined) finds them here */
     if (mode == 2) {
         close(sv[1]);
+        if (sv[0] > 3)
+            syscall(SYS_close_range, 3U, (unsigned)sv[0] - 1, 0U);
+        syscall(SYS_close_range, (unsigned)sv[0] + 1, ~0U, 0U);
         _exit(tty_proxy(sv[0], pid));
     }
     close(0);
     close(1);
-    if (g.console_fd >= 0)
-        close(g.console_fd);
+    syscall(SYS_close_range, 3U, ~0U, 0U); /* the console fd too */
+    g.console_fd = -1;
     _exit(wait_child(pid));
 }
 

@@ -355,6 +355,39 @@ class EscapeIT extends ContainerTest {
         assertEquals("0 1 2 ", fds(s.resolve("start-hook")));
     }
 
+    /**
+     * The executor P of a foreground run waits in the runtime's namespaces while the container
+     * runs: it keeps none of the fds the caller left open (fd 7 here), with or without a terminal
+     * proxy, so that nothing which reaches P finds them there.
+     */
+    @Test
+    void theWaitingExecutorKeepsNoneOfTheCallersFds() throws Exception {
+        TestBundle b = bundle();
+        b.sh("sleep 30");
+        String id = newId();
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "exec 7</etc/hostname 9</etc/hostname; exec \"$@\"",
+                "sh", Host.HULL.toString(), "--root", state.toString(), "run", "--bundle", b.dir.toString(), id)
+                .directory(dir.toFile());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectOutput(dir.resolve(id + ".out").toFile());
+        pb.redirectError(dir.resolve(id + ".err").toFile());
+        Process front = pb.start();
+        try {
+            LifecycleIT.waitFor(() -> hull("state", id).code() == 0 && status(id).equals("running"));
+            long container = pid(id);
+            String stat = Host.read("/proc/" + container + "/stat");
+            long p = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+            assertTrue(Host.read("/proc/" + p + "/cmdline").startsWith("hull-exec")
+                    || Files.readSymbolicLink(Path.of("/proc/" + p + "/exe")).toString().contains("hull-exec"),
+                    "the container's parent is not the executor");
+            List<String> fds = Kernel.list(Path.of("/proc/" + p + "/fd"));
+            assertEquals(List.of("2"), fds.stream().sorted().toList(), "fds of the waiting executor " + p);
+        } finally {
+            hull("kill", id, "KILL");
+            front.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     // ---- (b) the cwd through a leaked fd (CVE-2024-21626) ----
 
     /**
