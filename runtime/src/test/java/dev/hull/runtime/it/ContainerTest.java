@@ -105,13 +105,15 @@ public abstract class ContainerTest {
                         .forEach(p -> leaks.add("state left: " + p));
             }
         }
+        // processes first: a container process left behind also keeps its cgroup
+        leaks.addAll(processesOf(dir, ids));
         leaks.addAll(cgroupsOf(ids));
+        removeCgroups(ids);
         for (String line : Host.read("/proc/self/mountinfo").split("\n")) {
             if (line.contains(dir.toString())) {
                 leaks.add("mount left in the host namespace: " + line);
             }
         }
-        leaks.addAll(processesUnder(dir));
         if (leaks.stream().noneMatch(l -> l.startsWith("mount left"))) {
             deleteTree(dir);
         }
@@ -140,7 +142,17 @@ public abstract class ContainerTest {
 
     /** Processes whose root directory is inside dir (container processes), killed and reported. */
     static List<String> processesUnder(Path dir) throws IOException {
+        return processesOf(dir, List.of());
+    }
+
+    /**
+     * Container processes of a test, killed and reported: their root directory is inside dir, or
+     * they are in a cgroup named after one of the ids (which also finds a process whose rootfs
+     * is gone: its root then no longer reads as a path under dir).
+     */
+    static List<String> processesOf(Path dir, List<String> ids) throws IOException {
         List<String> out = new ArrayList<>();
+        List<ProcessHandle> killed = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
             for (Path p : s.toList()) {
                 String name = p.getFileName().toString();
@@ -149,16 +161,70 @@ public abstract class ContainerTest {
                 }
                 try {
                     String root = Files.readSymbolicLink(p.resolve("root")).toString();
-                    if (root.startsWith(dir.toString())) {
-                        out.add("process left: " + name + " (root " + root + ")");
-                        ProcessHandle.of(Long.parseLong(name)).ifPresent(ProcessHandle::destroyForcibly);
+                    String cgroup = inCgroupOf(Files.readString(p.resolve("cgroup")), ids);
+                    if (root.startsWith(dir.toString()) || cgroup != null) {
+                        out.add("process left: " + name + " (root " + root
+                                + (cgroup != null ? ", cgroup of " + cgroup : "") + ")");
+                        ProcessHandle.of(Long.parseLong(name)).ifPresent(h -> {
+                            h.destroyForcibly();
+                            killed.add(h);
+                        });
                     }
                 } catch (IOException e) {
                     // exited, or a kernel thread
                 }
             }
         }
+        for (ProcessHandle h : killed) {
+            try {
+                h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // reported already; its cgroup will be reported too
+            }
+        }
         return out;
+    }
+
+    /** The id whose cgroup a /proc/<pid>/cgroup text names (a path component), or null. */
+    static String inCgroupOf(String procCgroup, List<String> ids) {
+        for (String line : procCgroup.split("\n")) {
+            for (String part : line.substring(line.lastIndexOf(':') + 1).split("/")) {
+                if (!part.isEmpty() && ids.contains(part)) {
+                    return part;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Removes the cgroup directories named after the ids, children first (best effort). */
+    static void removeCgroups(List<String> ids) throws IOException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(Path.of("/sys/fs/cgroup"), 5)) {
+            s.filter(Files::isDirectory).forEach(p -> {
+                if (p.getFileName() != null && ids.contains(p.getFileName().toString())) {
+                    found.add(p);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            // a cgroup vanished while walking
+        }
+        for (Path top : found) {
+            try (Stream<Path> s = Files.walk(top)) {
+                for (Path p : s.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+                    try {
+                        Files.deleteIfExists(p); // rmdir: a cgroup's files go with it
+                    } catch (IOException e) {
+                        // still populated: reported by cgroupsOf
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // gone meanwhile
+            }
+        }
     }
 
     static void deleteTree(Path dir) throws IOException {
