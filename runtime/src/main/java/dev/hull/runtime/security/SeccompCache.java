@@ -140,7 +140,9 @@ public final class SeccompCache implements SeccompFilter.Compiler {
 
     /** The libseccomp file the dynamic loader would pick (its name carries the version), and its size. */
     static String libseccompBuild() {
-        String[] dirs = {"/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/lib64",
+        // Debian's multiarch directory of this machine first (x86_64-linux-gnu, aarch64-linux-gnu...)
+        String triplet = System.getProperty("os.arch").replace("amd64", "x86_64") + "-linux-gnu";
+        String[] dirs = {"/usr/lib/" + triplet, "/lib/" + triplet, "/usr/lib64", "/lib64",
             "/usr/lib", "/usr/local/lib"};
         for (String d : dirs) {
             Path p = Path.of(d, "libseccomp.so.2");
