@@ -9,6 +9,9 @@ JDK ?= $(shell for d in "$$JAVA_HOME" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib
           [ -x "$$d/bin/java" ] && "$$d/bin/java" -version 2>&1 | grep -q 'version "25' && { echo "$$d"; break; }; done)
 MVN := JAVA_HOME=$(JDK) MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" mvn -B -q
 DEBS := gcc make maven busybox-static libseccomp2 runc hyperfine iproute2 util-linux procps apparmor
+# The container engines PodmanIT and ContainerdIT drive Hull with: installed when apt can, else
+# those tests skip and say why.
+CLIENT_DEBS := podman containerd
 RUNTIME_JAR := runtime/target/hull-runtime.jar
 DEMO := $(BUILD)/demo-bundle
 
@@ -28,6 +31,12 @@ deps: jdk
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@missing=""; for p in $(CLIENT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing \
+	    || echo "warning: cannot install$$missing: PodmanIT/ContainerdIT will skip" >&2; \
 	fi
 
 build: jdk

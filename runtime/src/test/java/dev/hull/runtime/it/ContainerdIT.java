@@ -147,7 +147,8 @@ class ContainerdIT extends ContainerTest {
 
     /** `ctr run` with one runtime: its own state root in the test directory, the cgroup /ID. */
     private Cmd.Result run(String runtime, String id, String... rest) {
-        List<String> a = new ArrayList<>(List.of("run", "--runc-binary", runtime,
+        List<String> a = new ArrayList<>(List.of("run", "--fifo-dir", dir.resolve("fifo").toString(),
+                "--runc-binary", runtime,
                 "--runc-root", dir.resolve(Path.of(runtime).getFileName() + "-root").toString(),
                 "--cgroup", "/" + id));
         for (String r : rest) {
@@ -208,7 +209,7 @@ class ContainerdIT extends ContainerTest {
             String id = newId();
             Cmd.Result r = run(rt, id, "-d", IMAGE, "sleep", "1000");
             assertEquals(0, r.code(), () -> rt + ": " + r);
-            Cmd.Result e = ctr("tasks", "exec", "--exec-id", "e1", id, "sh", "-c", "echo in-exec; cat /proc/1/cmdline; exit 6");
+            Cmd.Result e = ctr("tasks", "exec", "--fifo-dir", dir.resolve("fifo").toString(), "--exec-id", "e1", id, "sh", "-c", "echo in-exec; cat /proc/1/cmdline; exit 6");
             ctrOk("tasks", "kill", "-s", "KILL", id);
             waitFor(id, "STOPPED");
             ctrOk("tasks", "rm", id);
