@@ -49,6 +49,31 @@ public final class LibC {
         }
     }
 
+    private static final class PidfdOpen {
+        @SuppressWarnings("restricted")
+        static final MethodHandle H = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("syscall").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT),
+                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    }
+
+    /** pidfd_open(2) (434 on every architecture): a descriptor of the process pid, close-on-exec. */
+    public static int pidfdOpen(long pid) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            long r = (long) PidfdOpen.H.invokeExact(state, 434L, (int) pid, 0);
+            if (r < 0) {
+                throw new SysException("pidfd_open(" + pid + ")", state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET));
+            }
+            return (int) r;
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     private static final class LandlockVersion {
         @SuppressWarnings("restricted")
         static final MethodHandle H = LINKER.downcallHandle(

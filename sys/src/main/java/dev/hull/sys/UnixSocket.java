@@ -21,7 +21,8 @@ public final class UnixSocket implements AutoCloseable {
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final long ERRNO = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
     private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 02000000,
-            SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_CMSG_CLOEXEC = 0x40000000, POLLIN = 1;
+            SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_CMSG_CLOEXEC = 0x40000000, POLLIN = 1,
+            MSG_NOSIGNAL = 0x4000;
 
     private static final class H {
         static final MethodHandle SOCKET = h("socket", FunctionDescriptor.of(ValueLayout.JAVA_INT,
@@ -40,6 +41,10 @@ public final class UnixSocket implements AutoCloseable {
                 ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
         static final MethodHandle CLOSE = h("close", FunctionDescriptor.of(ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_INT));
+        static final MethodHandle CONNECT = h("connect", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle SENDMSG = h("sendmsg", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
         static final MethodHandle POLL = h("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT,
                 ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
 
@@ -82,6 +87,62 @@ public final class UnixSocket implements AutoCloseable {
             r = (int) H.LISTEN.invokeExact(st, s, 4);
             check(r, st, "listen");
             return new UnixSocket(s);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** A stream socket connected to path (a listener's, as --console-socket and --pidfd-socket are). */
+    public static UnixSocket connect(Path path) throws SysException {
+        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
+        if (name.length >= 108) {
+            throw new SysException("connect " + path + " (path too long)", 36);
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            int s = (int) H.SOCKET.invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            check(s, st, "socket");
+            MemorySegment addr = a.allocate(110);
+            addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+            MemorySegment.copy(name, 0, addr, ValueLayout.JAVA_BYTE, 2, name.length);
+            int r = (int) H.CONNECT.invokeExact(st, s, addr, 2 + name.length + 1);
+            if (r < 0) {
+                int e = errno(st);
+                closeFd(s);
+                throw new SysException("connect " + path, e);
+            }
+            return new UnixSocket(s);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** One sendmsg of data with a descriptor alongside (SCM_RIGHTS). */
+    public void sendFd(byte[] data, int sent) throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment buf = a.allocate(Math.max(1, data.length));
+            MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, data.length);
+            MemorySegment iov = a.allocate(16, 8);
+            iov.set(ValueLayout.ADDRESS, 0, buf);
+            iov.set(ValueLayout.JAVA_LONG, 8, data.length);
+            // struct cmsghdr {size_t len; int level; int type;} + one int, padded: CMSG_SPACE(4) = 24
+            MemorySegment control = a.allocate(24, 8);
+            control.set(ValueLayout.JAVA_LONG, 0, 20); // CMSG_LEN(4)
+            control.set(ValueLayout.JAVA_INT, 8, SOL_SOCKET);
+            control.set(ValueLayout.JAVA_INT, 12, SCM_RIGHTS);
+            control.set(ValueLayout.JAVA_INT, 16, sent);
+            MemorySegment msg = a.allocate(56, 8);
+            msg.set(ValueLayout.ADDRESS, 16, iov);
+            msg.set(ValueLayout.JAVA_LONG, 24, 1);
+            msg.set(ValueLayout.ADDRESS, 32, control);
+            msg.set(ValueLayout.JAVA_LONG, 40, 24);
+            long n = (long) H.SENDMSG.invokeExact(st, fd, msg, MSG_NOSIGNAL);
+            check(n, st, "sendmsg");
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {

@@ -51,7 +51,8 @@ public final class Main {
             commands:
               spec      write a default config.json          (--bundle DIR, --rootless)
               create    create a container from a bundle      (--bundle, --pid-file, --console-socket,
-                                                               --no-pivot, --no-new-keyring, --preserve-fds)
+                                                               --no-pivot, --no-new-keyring, --preserve-fds,
+                                                               --pidfd-socket)
               start     start a created container
               run       create and start, wait, delete        (create's options, --detach, --keep)
               state     print the OCI state of a container
@@ -303,9 +304,6 @@ public final class Main {
     }
 
     private static Create.Options createOptions(Parsed a, String id, LaunchMode mode) throws Args.UsageException, HullException {
-        if (a.get("pidfd-socket") != null) {
-            throw new HullException("--pidfd-socket is not supported yet");
-        }
         int preserve = 0;
         if (a.get("preserve-fds") != null) {
             try {
@@ -320,7 +318,8 @@ public final class Main {
         String bundle = a.get("bundle");
         return new Create.Options(id, Path.of(bundle == null || bundle.isEmpty() ? "." : bundle),
                 a.get("pid-file") == null ? null : Path.of(a.get("pid-file")), a.get("console-socket"),
-                a.bool("no-pivot"), a.bool("no-new-keyring"), preserve, mode);
+                a.bool("no-pivot"), a.bool("no-new-keyring"), preserve, mode,
+                a.get("pidfd-socket") == null ? null : Path.of(a.get("pidfd-socket")));
     }
 
     private static String oneId(Parsed a, String cmd) throws Args.UsageException {

@@ -47,7 +47,7 @@ import java.util.List;
 public final class Create {
 
     public record Options(String id, Path bundle, Path pidFile, String consoleSocket, boolean noPivot,
-                          boolean noNewKeyring, int preserveFds, LaunchMode mode) {}
+                          boolean noNewKeyring, int preserveFds, LaunchMode mode, Path pidfdSocket) {}
 
     /** A created container, with the executor session still open (run keeps using it). */
     public record Created(ContainerRecord record, Executor executor) {}
@@ -171,6 +171,9 @@ public final class Create {
             Trace.mark("created");
             rec = rec.withPhase(ContainerRecord.CREATED);
             store.save(rec);
+            if (o.pidfdSocket() != null) {
+                sendPidfd(o.pidfdSocket(), pid);
+            }
             if (o.pidFile() != null) {
                 writePidFile(o.pidFile(), pid);
             }
@@ -273,6 +276,26 @@ public final class Create {
             String reason = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
                     ? fse.getReason() : e.getMessage();
             throw new HullException(field + ": write " + p + ": " + reason);
+        }
+    }
+
+    /**
+     * --pidfd-socket: a pidfd of the container's first process, sent with SCM_RIGHTS and the
+     * message "standard" over a connection to the socket, as runc 1.2's init does. The JVM does
+     * it (FFM: only a create that asks pays for the downcall handles): the process waits for
+     * start, a child of its executor, so its pid cannot have been reused.
+     */
+    static void sendPidfd(Path socket, long pid) throws HullException {
+        int pidfd = -1;
+        try (dev.hull.sys.UnixSocket conn = dev.hull.sys.UnixSocket.connect(socket)) {
+            pidfd = dev.hull.sys.LibC.pidfdOpen(pid);
+            conn.sendFd("standard".getBytes(java.nio.charset.StandardCharsets.US_ASCII), pidfd);
+        } catch (dev.hull.sys.SysException e) {
+            throw new HullException("--pidfd-socket " + socket + ": " + e.getMessage());
+        } finally {
+            if (pidfd >= 0) {
+                dev.hull.sys.UnixSocket.closeFd(pidfd);
+            }
         }
     }
 

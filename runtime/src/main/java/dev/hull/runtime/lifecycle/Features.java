@@ -20,7 +20,10 @@ import java.util.Map;
 public final class Features {
     private Features() {}
 
-    /** The mount options {@link dev.hull.runtime.program.MountOptions} understands. */
+    /**
+     * The mount options {@link dev.hull.runtime.program.MountOptions} understands (FeaturesTest
+     * checks each against it); anything else is passed to the filesystem as data, as by runc.
+     */
     static final List<String> MOUNT_OPTIONS = List.of("acl", "async", "atime", "bind", "defaults",
             "dev", "diratime", "dirsync", "exec", "iversion", "lazytime", "loud", "mand", "noacl",
             "noatime", "nodev", "nodiratime", "noexec", "noiversion", "nolazytime", "nomand",
@@ -29,7 +32,7 @@ public final class Features {
             "rnoexec", "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "ro", "rprivate",
             "rrelatime", "rro", "rrw", "rshared", "rslave", "rstrictatime", "rsuid", "rsymfollow",
             "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid", "symfollow",
-            "sync", "unbindable");
+            "sync", "tmpcopyup", "unbindable");
 
     public static String json() {
         Map<String, Object> f = new LinkedHashMap<>();

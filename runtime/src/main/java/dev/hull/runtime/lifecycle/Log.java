@@ -65,7 +65,7 @@ public final class Log implements Consumer<String> {
             return;
         }
         String line;
-        String time = Timestamps.now();
+        String time = Timestamps.nowSeconds();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("level", level);

@@ -13,6 +13,15 @@ public final class Timestamps {
         return format(i.getEpochSecond(), i.getNano());
     }
 
+    /**
+     * Now to the second, as logrus writes runc's --log lines (RFC 3339: "2026-01-02T03:04:05Z"),
+     * which containerd and conmon read.
+     */
+    public static String nowSeconds() {
+        String t = format(java.time.Instant.now().getEpochSecond(), 0);
+        return t.substring(0, t.length() - ".000000000Z".length()) + "Z";
+    }
+
     /** Seconds since the epoch and nanoseconds, in UTC. */
     public static String format(long epochSecond, int nano) {
         long days = Math.floorDiv(epochSecond, 86_400L);

@@ -210,7 +210,8 @@ class ErrorsIT extends ContainerTest {
         Path log = dir.resolve("log.json");
         String id = newId();
         String msg = "config.json: linux.cgroupsPath: \"a:b:c\" is in systemd's slice:prefix:name form, which needs --systemd-cgroup";
-        Instant before = Instant.now();
+        // logrus's time, as runc writes it: RFC 3339 to the second
+        Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         refused(id, "hull-runtime: " + msg, "--log", log.toString(), "--log-format", "json",
                 "create", "--bundle", b.dir.toString(), id);
         refused("x/y", "hull-runtime: invalid container id \"x/y\": only letters, digits and _ + - . are allowed",
@@ -221,6 +222,8 @@ class ErrorsIT extends ContainerTest {
         assertEquals(List.of("level", "msg", "time"), List.copyOf(first.keySet()));
         assertEquals("error", first.get("level"));
         assertEquals(msg, first.get("msg"));
+        assertTrue(((String) first.get("time")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"),
+                () -> "time " + first.get("time"));
         Instant t = Instant.parse((String) first.get("time"));
         assertFalse(t.isBefore(before), t + " before " + before);
         Map<String, Object> second = (Map<String, Object>) Json.parse(lines.get(1));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The create/start split and the state machine of runtime.md, seen from outside. */
@@ -180,9 +181,15 @@ class LifecycleIT extends ContainerTest {
         TestBundle b = bundle();
         b.args("sleep", "1000");
         String id = newId();
-        Path pidFile = dir.resolve("pid");
+        Path pidDir = Files.createDirectory(dir.resolve("piddir"));
+        Path pidFile = pidDir.resolve("pid");
+        Files.writeString(pidFile, "stale");
         ok("create", "--bundle", b.dir.toString(), "--pid-file", pidFile.toString(), id);
         assertEquals(Long.toString(pid(id)), Files.readString(pidFile));
+        // written beside and renamed over the old one (a reader never sees half a pid): no temp file left
+        try (var s = Files.list(pidDir)) {
+            assertEquals(List.of(pidFile), s.toList());
+        }
         ok("delete", "--force", id);
     }
 
