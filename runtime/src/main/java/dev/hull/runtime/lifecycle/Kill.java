@@ -29,23 +29,35 @@ public final class Kill {
         }
         ContainerRecord r = ctx.store().load(id);
         Status s = ctx.store().status(r);
-        if (s == Status.STOPPED || r.pid() <= 0) {
+        boolean stopped = s == Status.STOPPED || r.pid() <= 0;
+        if (stopped && !all) {
             throw new HullException("container not running");
         }
         SetupProgram p = new SetupProgram();
-        p.add(Op.SIGNAL, "send " + Signals.name(sig) + " to the container's process " + r.pid())
-                .i(r.pid()).i(r.pidStartTime()).i(sig).i(all ? 1 : 0).done();
+        if (!stopped) {
+            p.add(Op.SIGNAL, "send " + Signals.name(sig) + " to the container's process " + r.pid())
+                    .i(r.pid()).i(r.pidStartTime()).i(sig).i(all ? 1 : 0).done();
+        }
         if (all) {
+            // as runc: --all of a stopped container signals what is left in its cgroup (processes
+            // that outlived the first one without a pid namespace of their own), and succeeds
+            // when nothing is (containerd's shim sends it after the container exited)
             try {
                 List<Long> pids = Teardown.cgroup(r).pids();
                 for (long pid : pids) {
-                    if (pid != r.pid()) {
+                    if (stopped || pid != r.pid()) {
                         p.add(Op.SIGNAL, "send " + Signals.name(sig) + " to " + pid).i(pid).i(0).i(sig).i(1).done();
                     }
                 }
             } catch (CgroupException e) {
-                throw new HullException("kill --all: " + e.getMessage());
+                if (!stopped) {
+                    throw new HullException("kill --all: " + e.getMessage());
+                }
+                // a stopped container whose cgroup cannot be read has nothing left to signal
             }
+        }
+        if (p.steps().isEmpty()) {
+            return;
         }
         try (Executor ex = Executor.start(p)) {
             ex.expect(Message.DONE, "signalling the container");

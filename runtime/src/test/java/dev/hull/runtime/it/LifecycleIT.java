@@ -137,6 +137,8 @@ class LifecycleIT extends ContainerTest {
         r = hull("kill", id);
         assertEquals(1, r.code());
         assertTrue(r.err().contains("container not running"), r.err());
+        // --all of a stopped container: nothing left in its cgroup, success (runc; containerd's shim sends it)
+        ok("kill", "--all", id, "KILL");
         r = hull("start", id);
         assertTrue(r.err().contains("cannot start a container that has stopped"), r.err());
         ok("delete", id);
@@ -173,6 +175,25 @@ class LifecycleIT extends ContainerTest {
             waitFor(() -> !Host.alive(Long.parseLong(c)));
         }
         waitFor(() -> status(id).equals("stopped"));
+        ok("delete", id);
+    }
+
+    @Test
+    void killAllReachesWhatOutlivedTheFirstProcessWithoutAPidNamespace() {
+        TestBundle b = bundle();
+        b.withoutNamespace("pid"); // the background sleep outlives sh, in the container's cgroup
+        b.sh("sleep 1000 & exit 0");
+        String id = newId();
+        ok("create", "--bundle", b.dir.toString(), id);
+        long first = pid(id);
+        ok("start", id);
+        waitFor(() -> status(id).equals("stopped"));
+        // ps reads the container's cgroup: the sleep is all that is left there
+        String child = ok("ps", "--format", "json", id).out().trim().replace("[", "").replace("]", "");
+        assertTrue(!child.isEmpty() && !child.contains(","), "ps --format json: " + child);
+        assertTrue(Host.alive(Long.parseLong(child)), "the background sleep " + child + " (first process " + first + ")");
+        ok("kill", "--all", id, "KILL");
+        waitFor(() -> !Host.alive(Long.parseLong(child)));
         ok("delete", id);
     }
 
