@@ -35,6 +35,12 @@ public record Linux(
         readonlyPaths = readonlyPaths == null ? List.of() : List.copyOf(readonlyPaths);
     }
 
+    /** The same, with other namespaces (exec: those of the container's process, by path). */
+    public Linux withNamespaces(List<Namespace> ns) {
+        return new Linux(uidMappings, gidMappings, timeOffsets, sysctl, resources, cgroupsPath, ns, devices,
+                seccomp, rootfsPropagation, maskedPaths, readonlyPaths, mountLabel, personality);
+    }
+
     /** {@code linux.namespaces[]}: a new namespace, or the one at {@code path} (null = new). */
     public record Namespace(String type, String path) {}
 

@@ -84,6 +84,29 @@ public final class SpecParser {
         return r == null ? Resources.EMPTY : r;
     }
 
+    /**
+     * A bare Process object, as `exec --process FILE` reads it; messages name its members from
+     * {@code what} ("process.json: process.user.uid: ...").
+     */
+    public static Process parseProcess(byte[] json, String what) throws SpecException {
+        Object tree;
+        try {
+            tree = Json.parse(json);
+        } catch (JsonException e) {
+            throw new SpecException(what + " is not valid JSON: " + e.getMessage());
+        }
+        if (!(tree instanceof Map)) {
+            throw new SpecException(what + ": expected an object, got " + describe(tree));
+        }
+        Map<String, Object> parent = new java.util.HashMap<>();
+        parent.put("process", tree);
+        try {
+            return process(parent, "");
+        } catch (SpecException e) {
+            throw new SpecException(what + ": " + e.getMessage());
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
     // sections
 

@@ -88,6 +88,11 @@ public final class SpecValidator {
         }
     }
 
+    /** The checks of config.json's process, for a process given alone (exec --process). */
+    public static void validateProcess(Process p) throws SpecException {
+        process(p);
+    }
+
     private static void process(Process p) throws SpecException {
         if (p == null) {
             throw fail("process", "missing");

@@ -15,9 +15,15 @@ final class Args {
     /** A flag with its names (the first is the canonical one). */
     record Flag(boolean takesValue, String... names) {}
 
-    record Parsed(Map<String, String> values, List<String> positional) {
+    record Parsed(Map<String, String> values, List<String> positional, Map<String, List<String>> repeated) {
         String get(String name) {
             return values.get(name);
+        }
+
+        /** Every value of a flag given several times (exec's --env, --cap), in order. */
+        List<String> all(String name) {
+            List<String> l = repeated.get(name);
+            return l == null ? List.of() : l;
         }
 
         boolean bool(String name) {
@@ -36,6 +42,7 @@ final class Args {
     /** Parses flags up to the first positional argument when {@code stopAtPositional}, else all. */
     static Parsed parse(List<String> tokens, List<Flag> flags, boolean stopAtPositional) throws UsageException {
         Map<String, String> values = new HashMap<>();
+        Map<String, List<String>> repeated = new HashMap<>();
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
             String t = tokens.get(i);
@@ -75,8 +82,14 @@ final class Args {
                 value = goBool(value, name);
             }
             values.put(f.names()[0], value);
+            List<String> all = repeated.get(f.names()[0]);
+            if (all == null) {
+                all = new ArrayList<>();
+                repeated.put(f.names()[0], all);
+            }
+            all.add(value);
         }
-        return new Parsed(values, positional);
+        return new Parsed(values, positional, repeated);
     }
 
     /** A boolean's value as Go's strconv.ParseBool reads it ("1", "t", "True"...), as "true"/"false". */

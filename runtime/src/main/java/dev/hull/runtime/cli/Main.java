@@ -9,6 +9,7 @@ import dev.hull.runtime.lifecycle.Features;
 import dev.hull.runtime.lifecycle.Inspect;
 import dev.hull.runtime.lifecycle.Kill;
 import dev.hull.runtime.lifecycle.Events;
+import dev.hull.runtime.lifecycle.Exec;
 import dev.hull.runtime.lifecycle.Log;
 import dev.hull.runtime.lifecycle.Pause;
 import dev.hull.runtime.lifecycle.Ps;
@@ -62,6 +63,8 @@ public final class Main {
               pause     freeze a running container's processes
               resume    thaw a paused container
               events    resource statistics and OOM events    (--stats, --interval 5s)
+              exec      run a process in a container          (ID CMD ARGS... or --process FILE; --tty,
+                                                               --detach, --env, --user, --cwd, --cap, ...)
               ps        the container's processes             (--format table|json, then ps options)
               list      list containers                       (--format table|json, --quiet)
               features  print the features this runtime has
@@ -219,10 +222,50 @@ public final class Main {
                         a.positional().subList(1, a.positional().size()), out);
                 return 0;
             }
-            case "exec", "checkpoint", "restore" ->
+            case "exec" -> {
+                // the command and its arguments follow the id and are the container's: stop at the id
+                Parsed a = Args.parse(rest, EXEC, true);
+                if (a.positional().isEmpty()) {
+                    throw new Args.UsageException("exec: expected a container id");
+                }
+                return Exec.exec(ctx, execOptions(a));
+            }
+            case "checkpoint", "restore" ->
                 throw new HullException(cmd + " is not implemented yet");
             default -> throw new Args.UsageException("unknown command \"" + cmd + "\"");
         }
+    }
+
+    static final List<Flag> EXEC = List.of(new Flag(true, "process", "p"), new Flag(false, "tty", "t"),
+            new Flag(true, "cwd"), new Flag(true, "env", "e"), new Flag(true, "user", "u"),
+            new Flag(true, "additional-gids", "g"), new Flag(true, "cap", "c"), new Flag(false, "no-new-privs"),
+            new Flag(true, "apparmor"), new Flag(true, "process-label"), new Flag(false, "detach", "d"),
+            new Flag(true, "pid-file"), new Flag(true, "console-socket"), new Flag(true, "preserve-fds"),
+            new Flag(false, "ignore-paused"), new Flag(true, "cgroup"));
+
+    static Exec.Options execOptions(Parsed a) throws Args.UsageException {
+        List<String> pos = a.positional();
+        return new Exec.Options(pos.get(0), a.get("process") == null ? null : Path.of(a.get("process")),
+                pos.subList(1, pos.size()), a.get("tty") == null ? null : a.bool("tty"), a.get("cwd"),
+                a.all("env"), a.get("user"), a.all("additional-gids"), a.all("cap"), a.bool("no-new-privs"),
+                a.get("apparmor"), a.get("process-label"), a.bool("detach"),
+                a.get("pid-file") == null ? null : Path.of(a.get("pid-file")), a.get("console-socket"),
+                preserveFds(a), a.bool("ignore-paused"), a.all("cgroup"));
+    }
+
+    private static int preserveFds(Parsed a) throws Args.UsageException {
+        int preserve = 0;
+        if (a.get("preserve-fds") != null) {
+            try {
+                preserve = Integer.parseInt(a.get("preserve-fds"));
+            } catch (NumberFormatException e) {
+                preserve = -1;
+            }
+            if (preserve < 0) {
+                throw new Args.UsageException("--preserve-fds: \"" + a.get("preserve-fds") + "\" is not a count");
+            }
+        }
+        return preserve;
     }
 
     static final List<Flag> UPDATE = List.of(new Flag(true, "resources", "r"),
@@ -304,17 +347,7 @@ public final class Main {
     }
 
     private static Create.Options createOptions(Parsed a, String id, LaunchMode mode) throws Args.UsageException, HullException {
-        int preserve = 0;
-        if (a.get("preserve-fds") != null) {
-            try {
-                preserve = Integer.parseInt(a.get("preserve-fds"));
-            } catch (NumberFormatException e) {
-                preserve = -1;
-            }
-            if (preserve < 0) {
-                throw new Args.UsageException("--preserve-fds: \"" + a.get("preserve-fds") + "\" is not a count");
-            }
-        }
+        int preserve = preserveFds(a);
         String bundle = a.get("bundle");
         return new Create.Options(id, Path.of(bundle == null || bundle.isEmpty() ? "." : bundle),
                 a.get("pid-file") == null ? null : Path.of(a.get("pid-file")), a.get("console-socket"),

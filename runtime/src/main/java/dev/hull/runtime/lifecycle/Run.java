@@ -77,7 +77,7 @@ public final class Run {
      * Those a terminal sends to the whole process group reach this JVM too: it must outlive them
      * to clean up after the container.
      */
-    private static void ignoreSignals() {
+    static void ignoreSignals() {
         for (String name : new String[] {"INT", "QUIT", "TERM", "HUP", "USR1", "USR2"}) {
             try {
                 Signal.handle(new Signal(name), SignalHandler.SIG_IGN);

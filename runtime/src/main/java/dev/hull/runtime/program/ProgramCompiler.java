@@ -76,6 +76,53 @@ public final class ProgramCompiler {
         return new ProgramCompiler(in).build();
     }
 
+    /**
+     * The program of {@code exec}: a new process in a running container. {@code in.spec()} is the
+     * container's config with the exec'd process as {@code process} and every namespace of the
+     * container's init as a path ({@code /proc/<pid>/ns/<kind>}); the mode is one of the RUN_
+     * modes, for what the executor's parent does (exit, wait, wait and proxy the terminal).
+     * No rootfs, no hooks: the container is built; the process joins it, then takes the same
+     * identity and confinement steps as the container's first process.
+     */
+    public static SetupProgram compileExec(Input in) throws SpecException {
+        if (in.mode() == LaunchMode.CREATE) {
+            throw new IllegalArgumentException("exec has no create mode");
+        }
+        for (Namespace ns : in.spec().linux().namespaces()) {
+            if (empty(ns.path())) {
+                throw new IllegalArgumentException("exec joins namespaces only, not " + ns.type());
+            }
+        }
+        return new ProgramCompiler(in).buildExec();
+    }
+
+    private SetupProgram buildExec() throws SpecException {
+        refuseWhatIsNotEnforced();
+        landlock = landlockRules();
+        if (linux.seccomp() != null) {
+            seccomp = in.seccomp().compile(linux.seccomp());
+            if (seccomp.notifies()) {
+                // the agent's message carries the container's state, which only create receives
+                throw new SpecException("linux.seccomp: SCMP_ACT_NOTIFY rules are not supported by exec yet");
+            }
+        }
+        parentPhase(); // DUMPABLE first, the caller's fds and console, JOIN_NS, CLONE
+        p.add(Op.WAIT_GO, "wait for the cgroup join").done();
+        p.add(Op.SETSID, "start a new session").done();
+        if (!in.noNewKeyring()) {
+            // as runc's setns init: not the caller's session keyring, the container's
+            p.add(Op.JOIN_KEYRING, "join the container's session keyring").s("_ses." + in.id()).done();
+        }
+        if (proc.terminal()) {
+            terminal(false); // the container's /dev/console is its first process's
+        }
+        // the joined mount namespace's root is the container's: CHDIR resolves the cwd inside it
+        p.add(Op.CHDIR, "change to process.cwd " + proc.cwd()).s(proc.cwd()).done();
+        processIdentity();
+        lastSteps(false);
+        return p;
+    }
+
     private static boolean empty(String s) {
         return s == null || s.isEmpty();
     }
@@ -125,10 +172,7 @@ public final class ProgramCompiler {
             p.add(Op.PIVOT_ROOT, "pivot_root into " + in.rootfs()).done();
         }
         if (proc.terminal()) {
-            Process.ConsoleSize size = proc.consoleSize();
-            p.add(Op.CONSOLE, "set up the terminal").i(proc.user().uid()).i(proc.user().gid())
-                    .i(size == null ? 0 : size.height()).i(size == null ? 0 : size.width())
-                    .i(needsDevSetup() ? 1 : 0).done();
+            terminal(needsDevSetup());
         }
         for (Map.Entry<String, String> e : linux.sysctl().entrySet()) {
             checkNotHostNetNs(e.getKey());
@@ -828,8 +872,24 @@ public final class ProgramCompiler {
         }
     }
 
+    /** A pty for the process; {@code console}: bind its slave on the container's /dev/console. */
+    private void terminal(boolean console) {
+        Process.ConsoleSize size = proc.consoleSize();
+        p.add(Op.CONSOLE, "set up the terminal").i(proc.user().uid()).i(proc.user().gid())
+                .i(size == null ? 0 : size.height()).i(size == null ? 0 : size.width())
+                .i(console ? 1 : 0).done();
+    }
+
     private void finish() throws SpecException {
         p.add(Op.CHDIR, "change to process.cwd " + proc.cwd()).s(proc.cwd()).done();
+        lastSteps(true);
+    }
+
+    /**
+     * From no_new_privs to EXEC, shared by create and exec. {@code created}: report CREATED and
+     * wait for start (with the startContainer hooks) before the confinements.
+     */
+    private void lastSteps(boolean created) throws SpecException {
         if (proc.noNewPrivileges()) {
             p.add(Op.NO_NEW_PRIVS, "set no_new_privs (process.noNewPrivileges)").done();
         }
@@ -843,9 +903,11 @@ public final class ProgramCompiler {
         }
         p.add(Op.LOOKUP_EXEC, "find " + proc.args().get(0)).s(proc.args().get(0)).s(path).done();
         p.add(Op.CLOSE_FDS, "close the runtime's file descriptors").i(3 + in.preserveFds()).done();
-        p.add(Op.CREATED, "report the container created").done();
-        p.add(Op.WAIT_START, "wait for start").done();
-        hookSteps(spec.hooks().startContainer(), "startContainer");
+        if (created) {
+            p.add(Op.CREATED, "report the container created").done();
+            p.add(Op.WAIT_START, "wait for start").done();
+            hookSteps(spec.hooks().startContainer(), "startContainer");
+        }
         confineAtExec();
         p.add(Op.EXEC, "exec " + proc.args().get(0)).v(proc.args()).v(environment())
                 .i(proc.terminal() ? 1 : 0).done();

@@ -1331,4 +1331,110 @@ class ProgramCompilerTest {
         SpecException e = assertThrows(SpecException.class, () -> ProgramCompiler.compile(in.input()));
         assertEquals("linux.seccomp.defaultAction: unknown action \"X\"", e.getMessage());
     }
+
+    // ---- exec: a process joining a running container ----
+
+    /** The exec program of a container made from c, its init at pid 42. */
+    SetupProgram compileExec(Cfg c, LaunchMode mode) throws SpecException {
+        return compileExec(c, mode, FULL_HOST);
+    }
+
+    SetupProgram compileExec(Cfg c, LaunchMode mode, HostFacts host) throws SpecException {
+        Spec s = c.spec();
+        List<dev.hull.spec.Linux.Namespace> ns = new ArrayList<>();
+        for (String[] k : new String[][] {{"user", "user"}, {"cgroup", "cgroup"}, {"ipc", "ipc"}, {"uts", "uts"},
+            {"network", "net"}, {"pid", "pid"}, {"time", "time"}, {"mount", "mnt"}}) {
+            ns.add(new dev.hull.spec.Linux.Namespace(k[0], "/proc/42/ns/" + k[1]));
+        }
+        In in = new In(new Spec(s.ociVersion(), s.process(), s.root(), s.hostname(), s.domainname(), s.mounts(),
+                dev.hull.spec.Hooks.NONE, s.annotations(), s.linux().withNamespaces(ns)));
+        in.mode = mode;
+        in.host = host;
+        SetupProgram p = ProgramCompiler.compileExec(in.input());
+        HullExec.Result r = HullExec.dump(p.encode());
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(ProgramDecoder.dump(p), r.out());
+        return p;
+    }
+
+    @Test
+    void execJoinsEveryNamespaceAndBuildsNothing() throws SpecException {
+        Cfg c = new Cfg().terminal(false);
+        c.root.put("hooks", obj("prestart", List.of(obj("path", "/bin/pre")),
+                "startContainer", List.of(obj("path", "/bin/sc"))));
+        c.process().put("rlimits", List.of(obj("type", "RLIMIT_NOFILE", "hard", 100, "soft", 50)));
+        SetupProgram p = compileExec(c, LaunchMode.RUN_FOREGROUND);
+        assertEquals(List.of(Op.DUMPABLE, Op.JOIN_NS, Op.CLONE, Op.WAIT_GO, Op.SETSID, Op.JOIN_KEYRING, Op.CHDIR,
+                Op.RLIMIT, Op.CAP_BOUNDING, Op.KEEPCAPS, Op.SETGROUPS, Op.SETRESGID, Op.SETRESUID, Op.KEEPCAPS,
+                Op.CAPS, Op.AMBIENT, Op.NO_NEW_PRIVS, Op.UMASK, Op.LOOKUP_EXEC, Op.CLOSE_FDS, Op.EXEC), ops(p));
+        assertEquals(List.of(0L), first(p, Op.DUMPABLE));
+        // the executor defers the user namespace itself; the mount namespace comes last
+        List<Object> join = first(p, Op.JOIN_NS);
+        assertEquals(List.of(CLONE_NEWUSER, CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNET,
+                CLONE_NEWPID, CLONE_NEWTIME, CLONE_NEWNS), Arrays.stream((long[]) join.get(0)).boxed().toList());
+        assertEquals(List.of(List.of("/proc/42/ns/user", "/proc/42/ns/cgroup",
+                "/proc/42/ns/ipc", "/proc/42/ns/uts", "/proc/42/ns/net", "/proc/42/ns/pid", "/proc/42/ns/time",
+                "/proc/42/ns/mnt")), join.subList(1, 2));
+        // no new namespace: the pid and time namespaces are entered by the clone's child
+        assertEquals(List.of(0L, 1L), first(p, Op.CLONE));
+        assertEquals(List.of("_ses.c1"), first(p, Op.JOIN_KEYRING));
+        assertEquals(List.of("/"), first(p, Op.CHDIR));
+        assertEquals(List.of(3L), first(p, Op.CLOSE_FDS));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = LaunchMode.class, names = {"RUN_DETACHED", "RUN_FOREGROUND", "RUN_FOREGROUND_TTY"})
+    void execParentModes(LaunchMode mode) throws SpecException {
+        SetupProgram p = compileExec(new Cfg().terminal(mode == LaunchMode.RUN_FOREGROUND_TTY), mode);
+        assertEquals((long) mode.parentMode, first(p, Op.CLONE).get(1));
+        assertEquals(0, count(p, Op.LISTEN_START) + count(p, Op.CREATED) + count(p, Op.WAIT_START));
+    }
+
+    @Test
+    void execHasNoCreateMode() {
+        In in = new In(new Cfg());
+        assertThrows(IllegalArgumentException.class, () -> ProgramCompiler.compileExec(in.input()));
+    }
+
+    @Test
+    void execTerminalIsNotTheConsole() throws SpecException {
+        Cfg c = new Cfg().terminal(true);
+        c.process().put("consoleSize", obj("height", 30, "width", 100));
+        In in = new In(c);
+        in.consoleSocket = "/run/console.sock";
+        SetupProgram p = compileExec(c, LaunchMode.RUN_DETACHED);
+        assertEquals(List.of(0L, 0L, 30L, 100L, 0L), first(p, Op.CONSOLE), "no /dev/console bind");
+        assertTrue(p.indexOf(Op.SETSID) < p.indexOf(Op.CONSOLE), "the pty becomes the controlling terminal");
+        assertEquals(List.of(1L), first(p, Op.EXEC).subList(2, 3));
+    }
+
+    @Test
+    void execGetsTheContainersConfinementLast() throws SpecException {
+        Cfg c = seccomp(new Cfg().terminal(false), rule("mkdir", "SCMP_ACT_ERRNO"));
+        c.process().put("noNewPrivileges", false);
+        c.process().put("apparmorProfile", "hull-default");
+        c.root.put("annotations", obj("dev.hull.landlock", "/bin:rx"));
+        try { // the rule's path must exist in the rootfs
+            Files.createDirectories(rootfs.resolve("bin"));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        SetupProgram p = compileExec(c, LaunchMode.RUN_FOREGROUND, new HostFacts(40, ALL_CAPS, true, true, false, 6));
+        assertEquals(List.of(Op.CLOSE_FDS, Op.LSM_LABEL, Op.LANDLOCK, Op.SECCOMP, Op.CAPS, Op.EXEC),
+                ops(p).subList(ops(p).size() - 6, ops(p).size()));
+        assertEquals(List.of(0L, FAKE_HEX, ""), seccompStep(p));
+        // CAP_SYS_ADMIN held to load the filter without no_new_privs, then the configured sets
+        assertEquals(List.of(DEFAULT_CAPS | 1L << 21, DEFAULT_CAPS | 1L << 21, 0L), all(p, Op.CAPS).get(0));
+        assertEquals(List.of(DEFAULT_CAPS, DEFAULT_CAPS, 0L), all(p, Op.CAPS).get(1));
+        assertEquals(0, count(p, Op.NO_NEW_PRIVS));
+    }
+
+    @Test
+    void execRefusesASeccompAgent() {
+        Cfg c = seccomp(new Cfg().terminal(false), rule("mkdir", "SCMP_ACT_NOTIFY"));
+        c.linux().put("seccomp", obj("defaultAction", "SCMP_ACT_ALLOW", "listenerPath", "/run/agent.sock",
+                "syscalls", List.of(rule("mkdir", "SCMP_ACT_NOTIFY"))));
+        SpecException e = assertThrows(SpecException.class, () -> compileExec(c, LaunchMode.RUN_FOREGROUND));
+        assertEquals("linux.seccomp: SCMP_ACT_NOTIFY rules are not supported by exec yet", e.getMessage());
+    }
 }
