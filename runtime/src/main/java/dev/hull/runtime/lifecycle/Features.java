@@ -32,7 +32,7 @@ public final class Features {
             "rnoexec", "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "ro", "rprivate",
             "rrelatime", "rro", "rrw", "rshared", "rslave", "rstrictatime", "rsuid", "rsymfollow",
             "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid", "symfollow",
-            "sync", "tmpcopyup", "unbindable");
+            "sync", "unbindable"); // not tmpcopyup: parsed, but only warned about (not implemented)
 
     public static String json() {
         Map<String, Object> f = new LinkedHashMap<>();
