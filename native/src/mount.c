@@ -283,9 +283,19 @@ int op_mknod_in_root(struct cur *c)
         return pfd;
     }
     int r = 0;
-    if (mknodat(pfd, name, mode, makedev(maj, min)) < 0 && errno != EEXIST) {
-        r = -errno;
+    struct stat st;
+    int e = mknodat(pfd, name, mode, makedev(maj, min)) < 0 ? errno : 0;
+    if (e != 0 && e != EEXIST) {
+        r = -e;
         detail("mknod %s", dest);
+    } else if (e == EEXIST && (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0
+                                   || (st.st_mode & S_IFMT) != (mode & S_IFMT)
+                                   || ((S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+                                       && st.st_rdev != makedev(maj, min)))) {
+        /* config-linux.md: a file already at path that does not match the requested device
+           MUST be an error (runc keeps it silently); never chown someone else's file */
+        r = -EEXIST;
+        detail("device %s: a different file is already there", dest);
     } else if (fchownat(pfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
         r = -errno;
         detail("chown %s", dest);

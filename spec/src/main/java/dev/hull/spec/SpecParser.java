@@ -235,11 +235,19 @@ public final class SpecParser {
         for (int i = 0; i < list.size(); i++) {
             String r = index(q, i);
             Map<String, Object> m = element(list, i, r);
-            out.add(new Mount(requiredStr(m, "destination", r), str(m, "type", r),
+            out.add(new Mount(destination(requiredStr(m, "destination", r)), str(m, "type", r),
                     str(m, "source", r), strings(m, "options", r), idMappings(m, "uidMappings", r),
                     idMappings(m, "gidMappings", r)));
         }
         return out;
+    }
+
+    /**
+     * config.md: on Linux a mount destination "MAY be a relative path, in which case it MUST be
+     * interpreted as relative to \"/\"" (deprecated, kept for old configs; runc does the same).
+     */
+    private static String destination(String d) {
+        return d.isEmpty() || d.charAt(0) == '/' ? d : "/" + d;
     }
 
     private static List<IdMapping> idMappings(Map<String, Object> parent, String key, String p)
@@ -293,6 +301,12 @@ public final class SpecParser {
             return null;
         }
         String q = path(p, "linux");
+        // config-linux.md: with intelRdt set the runtime MUST put the container in a resctrl
+        // group, or fail when there is no resctrl; Hull has no resctrl support, so it refuses
+        // rather than run the container outside the group its owner asked for.
+        if (m.get("intelRdt") != null) {
+            throw new SpecException(path(q, "intelRdt") + ": Intel RDT (resctrl) is not supported");
+        }
         return new Linux(
                 idMappings(m, "uidMappings", q),
                 idMappings(m, "gidMappings", q),

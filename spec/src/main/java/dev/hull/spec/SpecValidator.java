@@ -43,6 +43,14 @@ public final class SpecValidator {
         if (s.ociVersion() == null || s.ociVersion().isEmpty()) {
             throw fail("ociVersion", "missing");
         }
+        // config.md: ociVersion "MUST be in SemVer v2.0.0 format"; runc takes anything
+        if (!isSemVer(s.ociVersion())) {
+            throw fail("ociVersion", "must be a SemVer 2.0.0 version, got " + quote(s.ociVersion()));
+        }
+        // config.md: annotation "Keys MUST NOT be an empty string"
+        if (s.annotations().containsKey("")) {
+            throw fail("annotations", "a key must not be the empty string");
+        }
         root(s.root());
         process(s.process());
         mounts(s.mounts());
@@ -66,11 +74,119 @@ public final class SpecValidator {
         }
         absolutePaths("linux.maskedPaths", linux.maskedPaths());
         absolutePaths("linux.readonlyPaths", linux.readonlyPaths());
+        seccomp(linux.seccomp());
         Linux.Personality personality = linux.personality();
         if (personality != null && personality.domain() != null
                 && !personality.domain().equals("LINUX") && !personality.domain().equals("LINUX32")) {
             throw fail("linux.personality.domain", "unknown domain " + quote(personality.domain())
                     + " (expected LINUX or LINUX32)");
+        }
+    }
+
+    /**
+     * config-linux.md "Seccomp": errnoRet/defaultErrnoRet with an action that returns no errno
+     * "MUST print and error and fail"; `names` "MUST contain at least one entry";
+     * `listenerMetadata` "MUST NOT be set if `listenerPath` is not set". runc accepts all three.
+     */
+    private static void seccomp(Seccomp sc) throws SpecException {
+        if (sc == null) {
+            return;
+        }
+        if (sc.defaultErrnoRet() != null && !takesErrno(sc.defaultAction())) {
+            throw fail("linux.seccomp.defaultErrnoRet", "defaultAction " + quote(sc.defaultAction())
+                    + " returns no errno");
+        }
+        if (nonEmpty(sc.listenerMetadata()) && !nonEmpty(sc.listenerPath())) {
+            throw fail("linux.seccomp.listenerMetadata", "set without listenerPath");
+        }
+        if (sc.syscalls() == null) {
+            return;
+        }
+        for (int i = 0; i < sc.syscalls().size(); i++) {
+            Seccomp.Syscall rule = sc.syscalls().get(i);
+            if (rule.names() == null || rule.names().isEmpty()) {
+                throw fail("linux.seccomp.syscalls[" + i + "].names", "must contain at least one name");
+            }
+            if (rule.errnoRet() != null && !takesErrno(rule.action())) {
+                throw fail("linux.seccomp.syscalls[" + i + "].errnoRet", "action " + quote(rule.action())
+                        + " returns no errno");
+            }
+        }
+    }
+
+    /** The actions whose errno can be chosen (libseccomp's SCMP_ACT_ERRNO(x), SCMP_ACT_TRACE(x)). */
+    private static boolean takesErrno(String action) {
+        return "SCMP_ACT_ERRNO".equals(action) || "SCMP_ACT_TRACE".equals(action);
+    }
+
+    /**
+     * SemVer 2.0.0 without a regex (the validator is on the start path): MAJOR.MINOR.PATCH, numbers
+     * without leading zeros, then an optional -pre-release and +build of dot-separated
+     * [0-9A-Za-z-] identifiers (numeric pre-release identifiers without leading zeros).
+     */
+    static boolean isSemVer(String v) {
+        int end = v.length();
+        int plus = v.indexOf('+');
+        if (plus >= 0) {
+            if (!identifiers(v, plus + 1, end, false)) {
+                return false;
+            }
+            end = plus;
+        }
+        int dash = v.indexOf('-');
+        if (dash >= 0 && dash < end) {
+            if (!identifiers(v, dash + 1, end, true)) {
+                return false;
+            }
+            end = dash;
+        }
+        int start = 0;
+        for (int part = 0; part < 3; part++) {
+            int stop = part < 2 ? v.indexOf('.', start) : end;
+            if (stop < 0 || stop > end || !number(v, start, stop)) {
+                return false;
+            }
+            start = stop + 1;
+        }
+        return true;
+    }
+
+    private static boolean number(String v, int from, int to) {
+        if (from >= to || (v.charAt(from) == '0' && to - from > 1)) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean identifiers(String v, int from, int to, boolean preRelease) {
+        int start = from;
+        while (true) {
+            int dot = v.indexOf('.', start);
+            int stop = dot < 0 || dot > to ? to : dot;
+            if (start >= stop) {
+                return false;
+            }
+            boolean numeric = true;
+            for (int i = start; i < stop; i++) {
+                char ch = v.charAt(i);
+                boolean digit = ch >= '0' && ch <= '9';
+                if (!digit && ch != '-' && !(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z')) {
+                    return false;
+                }
+                numeric &= digit;
+            }
+            if (preRelease && numeric && !number(v, start, stop)) {
+                return false;
+            }
+            if (stop == to) {
+                return true;
+            }
+            start = stop + 1;
         }
     }
 

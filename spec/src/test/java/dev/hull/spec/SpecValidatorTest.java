@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hull.spec.json.Json;
 import java.nio.charset.StandardCharsets;
@@ -125,6 +126,19 @@ class SpecValidatorTest {
         c.remove("ociVersion");
         c.remove("root");
         assertEquals("ociVersion: missing", error(c));
+    }
+
+    @Test
+    void ociVersionIsSemVer() throws Exception {
+        for (String ok : new String[] {"1.0.0", "1.2.0", "0.1.0", "1.0.2-dev", "1.0.0-rc.1+build.5", "10.20.30"}) {
+            assertTrue(SpecValidator.isSemVer(ok), ok);
+        }
+        for (String bad : new String[] {"1", "1.0", "01.0.0", "1.0.0-", "1.0.0+", "1.0.0-01", "a.b.c", "1.0.0.0", "1..0"}) {
+            assertFalse(SpecValidator.isSemVer(bad), bad);
+        }
+        Map<String, Object> c = config();
+        c.put("ociVersion", "foo");
+        assertEquals("ociVersion: must be a SemVer 2.0.0 version, got \"foo\"", error(c));
     }
 
     @Test
@@ -307,9 +321,13 @@ class SpecValidatorTest {
     @Test
     void mountDestinationsAreAbsolute() throws Exception {
         Map<String, Object> c = config();
+        // a relative destination is relative to "/" (config.md, Linux): the parser makes it so
         c.put("mounts", List.of(map("destination", "/dev", "type", "tmpfs", "source", "tmpfs"),
                 map("destination", "proc", "type", "proc", "source", "proc")));
-        assertEquals("mounts[1].destination: must be an absolute path, got \"proc\"", error(c));
+        valid(c);
+        assertEquals("mounts[1].destination: must be an absolute path, got \"proc\"",
+                error(withMounts(base(), List.of(new Mount("/dev", "tmpfs", "tmpfs", null, null, null),
+                        new Mount("proc", "proc", "proc", null, null, null)))));
         // type and source may be absent, as for a bind mount given only by options
         c.put("mounts", List.of(map("destination", "/data", "options", List.of("bind"))));
         valid(c);
