@@ -238,11 +238,8 @@ public final class SpecValidator {
         }
         Process.Capabilities caps = p.capabilities();
         if (caps != null) {
-            capabilitySet("bounding", caps.bounding());
-            capabilitySet("effective", caps.effective());
-            capabilitySet("inheritable", caps.inheritable());
-            capabilitySet("permitted", caps.permitted());
-            capabilitySet("ambient", caps.ambient());
+            // capability names are not checked here: an unknown one is a warning, not an error
+            // (config.md: MUST be logged as a warning, SHOULD NOT fail); ProgramCompiler warns
         }
         rlimits(p.rlimits());
         if (p.oomScoreAdj() != null && (p.oomScoreAdj() < -1000 || p.oomScoreAdj() > 1000)) {
@@ -269,18 +266,6 @@ public final class SpecValidator {
             if (sched.nice() != null && (sched.nice() < -20 || sched.nice() > 19)) {
                 throw fail("process.scheduler.nice", "must be between -20 and 19, got "
                         + sched.nice());
-            }
-        }
-    }
-
-    private static void capabilitySet(String set, List<String> names) throws SpecException {
-        if (names == null) {
-            return;
-        }
-        for (int i = 0; i < names.size(); i++) {
-            if (Capabilities.number(names.get(i)) < 0) {
-                throw fail("process.capabilities." + set + "[" + i + "]",
-                        "unknown capability " + quote(names.get(i)));
             }
         }
     }

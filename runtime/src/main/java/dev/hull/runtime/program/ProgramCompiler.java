@@ -697,7 +697,7 @@ public final class ProgramCompiler {
         boolean hold = holdsSysAdmin();
         if (caps != null) {
             p.add(Op.CAP_BOUNDING, "drop capabilities from the bounding set")
-                    .i(mask(caps.bounding(), "process.capabilities.bounding", false)).done();
+                    .i(mask(caps.bounding(), "process.capabilities.bounding", true)).done();
         }
         if (caps != null || hold) {
             p.add(Op.KEEPCAPS, "keep capabilities across the uid change").i(1).done();
@@ -720,7 +720,7 @@ public final class ProgramCompiler {
             long eff = mask(caps.effective(), "process.capabilities.effective", true);
             long perm = mask(caps.permitted(), "process.capabilities.permitted", true);
             long inh = mask(caps.inheritable(), "process.capabilities.inheritable", true);
-            long amb = mask(caps.ambient(), "process.capabilities.ambient", false);
+            long amb = mask(caps.ambient(), "process.capabilities.ambient", true);
             finalEff = eff;
             finalPerm = perm;
             finalInh = inh;
@@ -804,34 +804,32 @@ public final class ProgramCompiler {
     }
 
     /**
-     * The mask of a capability list. A capability outside this runtime's own bounding set cannot
-     * be granted: for the sets the process holds that is an error (capset would fail with EPERM
-     * and nothing more); for the bounding and ambient lists, a warning and the rest.
+     * The mask of a capability list. A name this runtime does not know, one the kernel does not
+     * know, or one outside this runtime's own bounding set (it cannot be granted) is left out with
+     * a warning: config.md says such a value MUST be logged as a warning and the runtime SHOULD
+     * NOT fail (as runc, which ignores unknown and unavailable capabilities). warn is false when the
+     * same list is read a second time.
      */
-    private long mask(List<String> names, String field, boolean strict) throws SpecException {
+    private long mask(List<String> names, String field, boolean warn) {
         if (names == null) {
             return 0;
         }
         long m = 0;
         for (int k = 0; k < names.size(); k++) {
             int n = Capabilities.number(names.get(k));
+            String why = null;
             if (n < 0) {
-                throw new SpecException(field + "[" + k + "]: unknown capability \"" + names.get(k) + "\"");
+                why = "unknown capability \"" + names.get(k) + "\"";
+            } else if (n > in.host().capLastCap()) {
+                why = names.get(k) + " is not known to this kernel";
+            } else if (!newUserNs && (in.host().boundingSet() & (1L << n)) == 0) {
+                why = names.get(k) + " is not in this runtime's bounding set (see CapBnd in /proc/self/status)";
             }
-            if (n > in.host().capLastCap()) {
-                in.warn().accept(field + "[" + k + "]: " + names.get(k) + " is not known to this kernel; ignored");
-                continue;
+            if (why == null) {
+                m |= 1L << n;
+            } else if (warn) {
+                in.warn().accept(field + "[" + k + "]: " + why + "; left out");
             }
-            if (!newUserNs && (in.host().boundingSet() & (1L << n)) == 0) {
-                String why = field + "[" + k + "]: " + names.get(k)
-                        + " is not in this runtime's bounding set (see CapBnd in /proc/self/status)";
-                if (strict) {
-                    throw new SpecException(why);
-                }
-                in.warn().accept(why + "; left out");
-                continue;
-            }
-            m |= 1L << n;
         }
         return m;
     }
@@ -941,7 +939,7 @@ public final class ProgramCompiler {
         if (caps == null) {
             return proc.user().uid() != 0; // root keeps every capability; anyone else loses them
         }
-        return (mask(caps.effective(), "process.capabilities.effective", true) & (1L << CAP_SYS_ADMIN)) == 0;
+        return (mask(caps.effective(), "process.capabilities.effective", false) & (1L << CAP_SYS_ADMIN)) == 0;
     }
 
     /**
