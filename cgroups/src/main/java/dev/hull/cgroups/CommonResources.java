@@ -58,6 +58,22 @@ final class CommonResources {
         }
     }
 
+    /**
+     * memory.checkBeforeUpdate: an update refuses a limit below the current usage, read from
+     * usageFile (memory.usage_in_bytes on v1, memory.current on v2).
+     */
+    static void checkBeforeUpdate(Resources.Memory m, CgroupFiles f, boolean update, String usageFile)
+            throws CgroupException {
+        Long limit = m.limit();
+        if (update && Boolean.TRUE.equals(m.checkBeforeUpdate()) && limit != null && limit > 0) {
+            long usage = number(f.read("memory", usageFile));
+            if (limit < usage) {
+                throw new CgroupException(R + "memory.limit: " + limit + " is below the current usage, "
+                        + usage + " (checkBeforeUpdate)");
+            }
+        }
+    }
+
     static void cpuset(Resources.Cpu c, CgroupFiles f) throws CgroupException {
         if (c.cpus() != null && !c.cpus().isEmpty()) {
             require(f, "cpuset", R + "cpu.cpus");

@@ -56,13 +56,7 @@ final class V1Resources {
             warn.accept(R + "memory.kernel: kernel memory limits are deprecated by the kernel; ignored (as runc does)");
         }
         Long limit = m.limit(), swap = m.swap();
-        if (update && Boolean.TRUE.equals(m.checkBeforeUpdate()) && limit != null && limit > 0) {
-            long usage = CommonResources.number(f.read("memory", "memory.usage_in_bytes"));
-            if (limit < usage) {
-                throw new CgroupException(R + "memory.limit: " + limit + " is below the current usage, "
-                        + usage + " (checkBeforeUpdate)");
-            }
-        }
+        CommonResources.checkBeforeUpdate(m, f, update, "memory.usage_in_bytes");
         boolean memsw = f.exists("memory", "memory.memsw.limit_in_bytes");
         if (limit != null && limit == -1 && swap == null) {
             swap = -1L; // unlimited memory means unlimited swap too, as in runc

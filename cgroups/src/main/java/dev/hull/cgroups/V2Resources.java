@@ -61,13 +61,7 @@ final class V2Resources {
             warn.accept(R + "memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer; ignored");
         }
         Long limit = m.limit(), swap = m.swap();
-        if (update && Boolean.TRUE.equals(m.checkBeforeUpdate()) && limit != null && limit > 0) {
-            long usage = CommonResources.number(f.read("memory", "memory.current"));
-            if (limit < usage) {
-                throw new CgroupException(R + "memory.limit: " + limit + " is below the current usage, "
-                        + usage + " (checkBeforeUpdate)");
-            }
-        }
+        CommonResources.checkBeforeUpdate(m, f, update, "memory.current");
         // the spec's swap is memory+swap; v2's memory.swap.max is the swap alone
         String swapMax = null;
         if (swap != null && swap != 0) {

@@ -69,18 +69,7 @@ public final class SpecParser {
      * members from {@code what} ("resources.memory.limit: ...").
      */
     public static Resources parseResources(byte[] json, String what) throws SpecException {
-        Object tree;
-        try {
-            tree = Json.parse(json);
-        } catch (JsonException e) {
-            throw new SpecException(what + " is not valid JSON: " + e.getMessage());
-        }
-        if (!(tree instanceof Map)) {
-            throw new SpecException(what + ": expected an object, got " + describe(tree));
-        }
-        Map<String, Object> parent = new java.util.HashMap<>();
-        parent.put("resources", tree);
-        Resources r = resources(parent, "");
+        Resources r = resources(bare(json, what, "resources"), "");
         return r == null ? Resources.EMPTY : r;
     }
 
@@ -89,6 +78,16 @@ public final class SpecParser {
      * {@code what} ("process.json: process.user.uid: ...").
      */
     public static Process parseProcess(byte[] json, String what) throws SpecException {
+        Map<String, Object> parent = bare(json, what, "process");
+        try {
+            return process(parent, "");
+        } catch (SpecException e) {
+            throw new SpecException(what + ": " + e.getMessage());
+        }
+    }
+
+    /** A JSON document that must be one object, put under {@code member} of a parent for the section readers. */
+    private static Map<String, Object> bare(byte[] json, String what, String member) throws SpecException {
         Object tree;
         try {
             tree = Json.parse(json);
@@ -99,12 +98,8 @@ public final class SpecParser {
             throw new SpecException(what + ": expected an object, got " + describe(tree));
         }
         Map<String, Object> parent = new java.util.HashMap<>();
-        parent.put("process", tree);
-        try {
-            return process(parent, "");
-        } catch (SpecException e) {
-            throw new SpecException(what + ": " + e.getMessage());
-        }
+        parent.put(member, tree);
+        return parent;
     }
 
     // ------------------------------------------------------------------------------------------

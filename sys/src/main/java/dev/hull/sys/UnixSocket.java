@@ -67,26 +67,16 @@ public final class UnixSocket implements AutoCloseable {
 
     /** A listening socket bound to path (which must not exist). */
     public static UnixSocket listen(Path path) throws SysException {
-        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
-        if (name.length >= 108) {
-            throw new SysException("bind " + path + " (path too long)", 36);
-        }
+        UnixSocket s = open(path, true);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
-            int s = (int) H.SOCKET.invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            check(s, st, "socket");
-            MemorySegment addr = a.allocate(110);
-            addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-            MemorySegment.copy(name, 0, addr, ValueLayout.JAVA_BYTE, 2, name.length);
-            int r = (int) H.BIND.invokeExact(st, s, addr, 2 + name.length + 1);
+            int r = (int) H.LISTEN.invokeExact(st, s.fd, 4);
             if (r < 0) {
                 int e = errno(st);
-                closeFd(s);
-                throw new SysException("bind " + path, e);
+                closeFd(s.fd);
+                throw new SysException("listen " + path, e);
             }
-            r = (int) H.LISTEN.invokeExact(st, s, 4);
-            check(r, st, "listen");
-            return new UnixSocket(s);
+            return s;
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
@@ -96,9 +86,15 @@ public final class UnixSocket implements AutoCloseable {
 
     /** A stream socket connected to path (a listener's, as --console-socket and --pidfd-socket are). */
     public static UnixSocket connect(Path path) throws SysException {
+        return open(path, false);
+    }
+
+    /** A stream socket bound to (bind) or connected to path; closed again when that fails. */
+    private static UnixSocket open(Path path, boolean bind) throws SysException {
+        String what = (bind ? "bind " : "connect ") + path;
         byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
         if (name.length >= 108) {
-            throw new SysException("connect " + path + " (path too long)", 36);
+            throw new SysException(what + " (path too long)", 36);
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
@@ -107,11 +103,12 @@ public final class UnixSocket implements AutoCloseable {
             MemorySegment addr = a.allocate(110);
             addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
             MemorySegment.copy(name, 0, addr, ValueLayout.JAVA_BYTE, 2, name.length);
-            int r = (int) H.CONNECT.invokeExact(st, s, addr, 2 + name.length + 1);
+            int r = bind ? (int) H.BIND.invokeExact(st, s, addr, 2 + name.length + 1)
+                    : (int) H.CONNECT.invokeExact(st, s, addr, 2 + name.length + 1);
             if (r < 0) {
                 int e = errno(st);
                 closeFd(s);
-                throw new SysException("connect " + path, e);
+                throw new SysException(what, e);
             }
             return new UnixSocket(s);
         } catch (SysException e) {

@@ -139,6 +139,10 @@ class LsmIT extends ContainerTest {
         r = hull("run", "--bundle", b.dir.toString(), newId());
         assertEquals("hull-runtime: config.json: linux.mountLabel: SELinux is not enabled on this host, so label "
                 + "\"system_u:object_r:container_file_t:s0\" cannot be applied\n", r.err());
+        b.set("linux.mountLabel", null).set("process.selinuxLabel", "system_u:system_r:container_t:s0").write();
+        r = hull("run", "--bundle", b.dir.toString(), newId());
+        assertEquals("hull-runtime: config.json: process.selinuxLabel: SELinux is not enabled on this host, so label "
+                + "\"system_u:system_r:container_t:s0\" cannot be applied\n", r.err());
     }
 
     @Test

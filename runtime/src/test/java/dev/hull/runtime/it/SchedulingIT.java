@@ -66,18 +66,4 @@ class SchedulingIT extends ContainerTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("process.scheduler.policy"), r.err());
     }
-
-    /** Confinement that cannot be applied yet is refused, never silently skipped (seccomp: SeccompIT). */
-    @Test
-    void lsmRequestsAreRefusedUntilSupported() {
-        TestBundle b = bundle();
-        b.set("process.apparmorProfile", "docker-default");
-        Cmd.Result r = hull("run", "--bundle", b.dir.toString(), newId());
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("process.apparmorProfile: AppArmor is not enabled on this host"), r.err());
-        b.set("process.apparmorProfile", null);
-        b.set("process.selinuxLabel", "system_u:system_r:container_t:s0");
-        r = hull("run", "--bundle", b.dir.toString(), newId());
-        assertTrue(r.err().contains("process.selinuxLabel: SELinux is not enabled on this host"), r.err());
-    }
 }
