@@ -13,6 +13,7 @@ DEBS := gcc make maven busybox-static libseccomp2 runc hyperfine iproute2 util-l
 # those tests skip and say why.
 CLIENT_DEBS := podman containerd
 RUNTIME_JAR := runtime/target/hull-runtime.jar
+ENGINE_JAR := engine/target/hull-engine.jar
 DEMO := $(BUILD)/demo-bundle
 
 .PHONY: all deps jdk build aot demo test unit bench v2-smoke lsm-smoke clean
@@ -45,6 +46,7 @@ build: jdk
 	@ln -sfn $(JDK) $(BUILD)/jdk
 	@{ echo "HULL_JAVA=$(BUILD)/jdk/bin/java"; \
 	   echo "HULL_CP=$(TOP)/$(RUNTIME_JAR):$$(ls $(TOP)/runtime/target/lib/*.jar | tr '\n' ':' | sed 's/:$$//')"; \
+	   echo "HULL_ENGINE_CP=$(TOP)/$(ENGINE_JAR):$$(ls $(TOP)/engine/target/lib/*.jar | tr '\n' ':' | sed 's/:$$//')"; \
 	   echo "HULL_EXECUTOR=$(TOP)/native/target/hull-exec"; } > $(BUILD)/env
 	@$(MAKE) --no-print-directory aot
 
