@@ -1,11 +1,156 @@
 package dev.hull.engine.cli;
 
-/** {@code hull}: Docker's command line, daemonless, on Hull's runtime. */
+import dev.hull.engine.Engine;
+import dev.hull.engine.EngineException;
+import dev.hull.engine.cli.Flags.Flag;
+import dev.hull.engine.container.Container;
+import dev.hull.engine.container.CreateRequest;
+import dev.hull.engine.container.Creator;
+import dev.hull.engine.container.Exits;
+import dev.hull.engine.container.Remover;
+import dev.hull.engine.container.Starter;
+import dev.hull.engine.container.Stopper;
+import dev.hull.runtime.lifecycle.Log;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code hull}: Docker's command line, daemonless, on Hull's runtime (called in-process). Exit
+ * codes are Docker's: 125 for an engine error, 126/127 when the container's command cannot be run
+ * or found, else the container's own status.
+ */
 public final class Main {
+    private static final List<Flag> GLOBAL = List.of(Flag.value("root"), Flag.value("runroot"),
+            Flag.bool("debug", 'D'), Flag.bool("version", 'v'), Flag.bool("help"), Flag.value("log-level", 'l'));
+
+    static final String USAGE = """
+            Usage:  hull [OPTIONS] COMMAND
+
+            A daemonless container engine with Docker's command line, on Hull's OCI runtime.
+
+            Containers:
+              run        Create and run a new container from an image
+              create     Create a new container
+              start      Start one or more stopped containers (-a to attach)
+              stop       Stop one or more running containers (-t SECONDS)
+              restart    Restart one or more containers
+              kill       Kill one or more running containers (-s SIGNAL)
+              rm         Remove one or more containers (-f, -v)
+              ps         List containers (-a, -q, --format, --no-trunc)
+              inspect    Return low-level information on containers or images (--format)
+              logs       Fetch the logs of a container (-f, --tail N, -t)
+              exec       Execute a command in a running container (-i, -t, -d, -u, -e, -w)
+              wait       Block until containers stop, then print their exit codes
+              top        Display the running processes of a container
+              stats      Display a live stream of container resource usage (--no-stream, --format)
+              update     Update the resources of containers
+              pause      Pause all processes within containers
+              unpause    Unpause all processes within containers
+              rename     Rename a container
+              port       List port mappings of a container
+              cp         Copy files between a container and the host
+
+            Images:
+              images     List images (-q, --format)
+              load       Load an image from a docker save or OCI archive (-i FILE)
+              import     Import a root filesystem tarball as an image
+              save       Save images to a docker-archive tar (-o FILE)
+              tag        Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+              rmi        Remove one or more images (-f)
+              image      Manage images (ls, inspect, load, import, save, tag, rm)
+
+            Volumes:
+              volume     Manage volumes (create, ls, inspect, rm, prune)
+
+            Global options:
+              --root DIR      storage (default /var/lib/hull)
+              --runroot DIR   runtime state (default /run/hull-engine)
+              -D, --debug     print the runtime's setup steps
+            """;
+
     private Main() {}
 
     public static void main(String[] argv) {
-        System.err.println("hull: not implemented yet");
-        System.exit(125);
+        int code = run(argv, System.out, System.err);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        Log log = Log.stderr();
+        try {
+            Flags g = Flags.parse("", Arrays.asList(argv), GLOBAL, false);
+            if (g.bool("version")) {
+                out.println("Hull version " + dev.hull.runtime.lifecycle.Version.VERSION);
+                return 0;
+            }
+            if (g.bool("help") || g.positional().isEmpty()) {
+                (g.bool("help") ? out : err).print(USAGE);
+                return g.bool("help") ? 0 : EngineException.ENGINE;
+            }
+            log = new Log(null, false, g.bool("debug"), err);
+            String self = System.getProperty("hull.self", "hull");
+            Engine engine = new Engine(Path.of(g.get("root", env("HULL_ROOT", "/var/lib/hull"))),
+                    Path.of(g.get("runroot", env("HULL_RUNROOT", "/run/hull-engine"))), Path.of(self), log);
+            List<String> rest = new ArrayList<>(g.positional());
+            String cmd = rest.remove(0);
+            return Commands.dispatch(engine, cmd, rest, out, err);
+        } catch (EngineException e) {
+            err.println("hull: " + e.getMessage());
+            return e.exitCode();
+        } catch (RuntimeException e) {
+            err.println("hull: internal error: " + e);
+            if (log.debugging()) {
+                e.printStackTrace(err);
+            }
+            return EngineException.ENGINE;
+        }
+    }
+
+    private static String env(String name, String otherwise) {
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? otherwise : v;
+    }
+
+    /** {@code hull run}: create, start, and unless detached wait for the exit status. */
+    static int runContainer(Engine engine, List<String> args, PrintStream out) throws EngineException {
+        CreateRequest req = RunFlags.parse("run", args);
+        Container c = Creator.create(engine, req);
+        if (req.detach()) {
+            try {
+                Starter.start(engine, c, false);
+            } catch (EngineException e) {
+                removeQuietly(engine, c);
+                throw e;
+            }
+            out.println(c.id());
+            return 0;
+        }
+        try {
+            return Starter.start(engine, c, true);
+        } catch (EngineException e) {
+            removeQuietly(engine, c);
+            throw e;
+        }
+    }
+
+    /** A run that failed leaves no container behind (Docker keeps it; the issue asks for nothing left). */
+    private static void removeQuietly(Engine engine, Container c) {
+        try {
+            Remover.remove(engine, c.id(), true, true);
+        } catch (EngineException e) {
+            engine.log().warn("removing " + c.name() + " after its failed start: " + e.getMessage());
+        }
+    }
+
+    static Container reconciled(Engine engine, String ref) throws EngineException {
+        return Exits.reconcile(engine, engine.containers().find(ref));
+    }
+
+    static void stop(Engine engine, String ref, Long timeout) throws EngineException {
+        Stopper.stop(engine, engine.containers().find(ref), timeout);
     }
 }

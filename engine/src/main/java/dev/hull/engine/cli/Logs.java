@@ -1,0 +1,121 @@
+package dev.hull.engine.cli;
+
+import dev.hull.engine.Engine;
+import dev.hull.engine.EngineException;
+import dev.hull.engine.container.Container;
+import dev.hull.engine.container.Exits;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code hull logs}: the log the container's monitor writes, one record per line in the CRI
+ * format ({@code <RFC 3339 time> <stdout|stderr> <F|P> <text>}): stdout records go to stdout,
+ * stderr records to stderr, a partial record (P) without its newline. {@code -f} follows the file
+ * until the container stops.
+ */
+final class Logs {
+    private Logs() {}
+
+    static void print(Engine engine, Container c, Flags f, PrintStream out, PrintStream err) throws EngineException {
+        boolean timestamps = f.bool("timestamps");
+        int tail = -1;
+        String t = f.get("tail", "all");
+        if (!t.equals("all")) {
+            tail = (int) Sizes.integer("--tail", t);
+        }
+        try (RandomAccessFile file = open(c)) {
+            long pos = 0;
+            if (file != null) {
+                byte[] all = new byte[(int) file.length()];
+                file.readFully(all);
+                int end = lastNewline(all);
+                List<String> lines = lines(new String(all, 0, end, StandardCharsets.UTF_8));
+                if (tail >= 0 && lines.size() > tail) {
+                    lines = lines.subList(lines.size() - tail, lines.size());
+                }
+                for (String l : lines) {
+                    emit(l, timestamps, out, err);
+                }
+                pos = end;
+            }
+            if (!f.bool("follow")) {
+                return;
+            }
+            RandomAccessFile followed = file;
+            while (true) {
+                boolean running = Exits.reconcile(engine, engine.containers().load(c.id())).state().running();
+                if (followed == null) {
+                    followed = open(c);
+                }
+                if (followed != null && followed.length() > pos) {
+                    followed.seek(pos);
+                    byte[] more = new byte[(int) (followed.length() - pos)];
+                    followed.readFully(more);
+                    int end = lastNewline(more);
+                    for (String l : lines(new String(more, 0, end, StandardCharsets.UTF_8))) {
+                        emit(l, timestamps, out, err);
+                    }
+                    out.flush();
+                    err.flush();
+                    pos += end;
+                } else if (!running) {
+                    break;
+                } else {
+                    Commands.sleep(50);
+                }
+            }
+        } catch (IOException e) {
+            throw new EngineException("cannot read the log of " + c.name() + ": " + e.getMessage());
+        }
+    }
+
+    private static RandomAccessFile open(Container c) {
+        try {
+            return new RandomAccessFile(c.logPath(), "r");
+        } catch (IOException e) {
+            return null; // not written yet
+        }
+    }
+
+    private static int lastNewline(byte[] b) {
+        for (int i = b.length - 1; i >= 0; i--) {
+            if (b[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    private static List<String> lines(String text) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                out.add(text.substring(start, i));
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+
+    /** One record: "TIME STREAM F|P TEXT". */
+    static void emit(String record, boolean timestamps, PrintStream out, PrintStream err) {
+        int a = record.indexOf(' ');
+        int b = a < 0 ? -1 : record.indexOf(' ', a + 1);
+        int c = b < 0 ? -1 : record.indexOf(' ', b + 1);
+        if (c < 0) {
+            return;
+        }
+        String time = record.substring(0, a), stream = record.substring(a + 1, b), tag = record.substring(b + 1, c);
+        String text = record.substring(c + 1);
+        PrintStream to = stream.equals("stderr") ? err : out;
+        if (timestamps) {
+            to.print(time + " ");
+        }
+        to.print(tag.equals("P") ? text : text + "\n");
+    }
+}

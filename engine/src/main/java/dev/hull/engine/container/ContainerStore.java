@@ -1,0 +1,151 @@
+package dev.hull.engine.container;
+
+import dev.hull.engine.EngineException;
+import dev.hull.spec.json.Json;
+import dev.hull.spec.json.JsonException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code <root>/containers}: one directory per container, its record written to a temp file and
+ * renamed. File locks keep two {@code hull} commands from corrupting it: one per container
+ * ({@code .lock} in its directory) and one for the set of names ({@code containers/.lock}).
+ */
+public final class ContainerStore {
+    private final Path dir;
+
+    public ContainerStore(Path root) {
+        this.dir = root.resolve("containers");
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path dir(String id) {
+        return dir.resolve(id);
+    }
+
+    /** A held file lock; closing releases it. */
+    public record Lock(FileChannel channel) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // released with the channel either way
+            }
+        }
+    }
+
+    public Lock lockNames() throws EngineException {
+        return lock(dir.resolve(".lock"));
+    }
+
+    public Lock lock(String id) throws EngineException {
+        if (!Files.isDirectory(dir(id))) {
+            throw new EngineException("No such container: " + id);
+        }
+        return lock(dir(id).resolve(".lock"));
+    }
+
+    private static Lock lock(Path file) throws EngineException {
+        try {
+            Files.createDirectories(file.getParent());
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock l = ch.lock();
+            if (l == null) {
+                ch.close();
+                throw new EngineException("cannot lock " + file);
+            }
+            return new Lock(ch);
+        } catch (IOException e) {
+            throw new EngineException("cannot lock " + file + ": " + e.getMessage());
+        }
+    }
+
+    public void save(Container c) throws EngineException {
+        Path file = dir(c.id()).resolve("container.json");
+        Path tmp = dir(c.id()).resolve(".container.json.tmp");
+        try {
+            Files.writeString(tmp, Json.writePretty(c.toJson(), "  "));
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new EngineException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    public Container load(String id) throws EngineException {
+        Path file = dir(id).resolve("container.json");
+        try {
+            return Container.fromJson((Map<?, ?>) Json.parse(Files.readAllBytes(file)));
+        } catch (NoSuchFileException e) {
+            throw new EngineException("No such container: " + id);
+        } catch (IOException | JsonException | ClassCastException | NullPointerException e) {
+            throw new EngineException("container " + id + ": unreadable record " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Every container with a record, oldest first. */
+    public List<Container> all() throws EngineException {
+        List<Container> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String id = p.getFileName().toString();
+                if (id.length() == 64 && Files.exists(p.resolve("container.json"))) {
+                    try {
+                        out.add(load(id));
+                    } catch (EngineException e) {
+                        // being removed, or half-created: not a container (yet)
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new EngineException("cannot list " + dir + ": " + e.getMessage());
+        }
+        out.sort((a, b) -> a.created().compareTo(b.created()));
+        return out;
+    }
+
+    /** A container by full id, name (with or without '/'), or unique id prefix, as Docker looks them up. */
+    public Container find(String ref) throws EngineException {
+        String r = ref.startsWith("/") ? ref.substring(1) : ref;
+        if (r.length() == 64 && Files.exists(dir(r).resolve("container.json"))) {
+            return load(r);
+        }
+        List<Container> all = all();
+        for (Container c : all) {
+            if (c.name().equals(r)) {
+                return c;
+            }
+        }
+        Container match = null;
+        if (!r.isEmpty()) {
+            for (Container c : all) {
+                if (c.id().startsWith(r)) {
+                    if (match != null) {
+                        throw new EngineException("multiple containers found with provided prefix: " + ref);
+                    }
+                    match = c;
+                }
+            }
+        }
+        if (match == null) {
+            throw new EngineException("No such container: " + ref);
+        }
+        return match;
+    }
+}

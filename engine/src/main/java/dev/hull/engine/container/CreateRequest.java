@@ -1,0 +1,11 @@
+package dev.hull.engine.container;
+
+import java.util.Map;
+
+/**
+ * What {@code hull run}/{@code create} asked for: Docker's {@code Config} and {@code HostConfig}
+ * objects as the command line gave them (before the image's defaults are merged in), the name, and
+ * how the client attaches.
+ */
+public record CreateRequest(String name, String image, Map<String, Object> config, Map<String, Object> hostConfig,
+                            boolean detach, boolean interactive, boolean tty) {}

@@ -1,0 +1,43 @@
+package dev.hull.engine.container;
+
+import dev.hull.engine.EngineException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The files Docker bind-mounts over the image's: /etc/hostname, /etc/hosts (localhost and the
+ * container's own name) and /etc/resolv.conf (the host's, without loopback servers, which mean
+ * nothing in another network namespace).
+ */
+final class EtcFiles {
+    private EtcFiles() {}
+
+    static void write(Path dir, String hostname, boolean hostNetwork) throws EngineException {
+        try {
+            Files.writeString(dir.resolve("hostname"), hostname + "\n");
+            String hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                    + "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
+            if (hostNetwork && Files.isReadable(Path.of("/etc/hosts"))) {
+                hosts = Files.readString(Path.of("/etc/hosts"));
+            } else {
+                hosts += "127.0.1.1\t" + hostname + "\n";
+            }
+            Files.writeString(dir.resolve("hosts"), hosts);
+            StringBuilder resolv = new StringBuilder();
+            Path host = Path.of("/etc/resolv.conf");
+            if (Files.isReadable(host)) {
+                for (String line : Files.readAllLines(host)) {
+                    String t = line.trim();
+                    if (!hostNetwork && t.startsWith("nameserver") && (t.contains(" 127.") || t.contains(" ::1"))) {
+                        continue;
+                    }
+                    resolv.append(line).append('\n');
+                }
+            }
+            Files.writeString(dir.resolve("resolv.conf"), resolv.toString());
+        } catch (IOException e) {
+            throw new EngineException("cannot write the container's /etc files in " + dir + ": " + e.getMessage());
+        }
+    }
+}
