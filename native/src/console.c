@@ -1,5 +1,6 @@
 /* Terminals: the pty is created in the container's devpts and its master handed out by SCM_RIGHTS;
- * in a foreground `run` the executor's parent proxies it to the caller's terminal. */
+ * in a foreground `run` the executor's parent proxies it to the caller's terminal (the monitor,
+ * monitor.c, uses the same helpers). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +41,7 @@ static int send_fd(int sock, int fd)
     return n < 0 ? -errno : 0;
 }
 
-static int recv_fd(int sock)
+int recv_fd(int sock)
 {
     char dummy;
     struct iovec iov = {&dummy, 1};
@@ -142,11 +143,30 @@ fail:;
 static struct termios saved;
 static int restore_tty;
 
-static void copy_winsize(int from, int to)
+void tty_copy_winsize(int from, int to)
 {
     struct winsize ws;
     if (ioctl(from, TIOCGWINSZ, &ws) == 0)
         ioctl(to, TIOCSWINSZ, &ws);
+}
+
+/* The caller's terminal (stdin) in raw mode, its size given to the pty; tty_restore undoes it. */
+void tty_raw(int master)
+{
+    if (isatty(0) && tcgetattr(0, &saved) == 0) {
+        struct termios raw = saved;
+        cfmakeraw(&raw);
+        if (tcsetattr(0, TCSANOW, &raw) == 0)
+            restore_tty = 1;
+        tty_copy_winsize(0, master);
+    }
+}
+
+void tty_restore(void)
+{
+    if (restore_tty)
+        tcsetattr(0, TCSANOW, &saved);
+    restore_tty = 0;
 }
 
 static int pump(int from, int to)
@@ -170,13 +190,7 @@ int tty_proxy(int sock, int child)
             ;
         return status_of(st);
     }
-    if (isatty(0) && tcgetattr(0, &saved) == 0) {
-        struct termios raw = saved;
-        cfmakeraw(&raw);
-        if (tcsetattr(0, TCSANOW, &raw) == 0)
-            restore_tty = 1;
-        copy_winsize(0, master);
-    }
+    tty_raw(master);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGCHLD);
@@ -199,7 +213,7 @@ int tty_proxy(int sock, int child)
             struct signalfd_siginfo si;
             if (read(sfd, &si, sizeof si) == sizeof si) {
                 if (si.ssi_signo == SIGWINCH)
-                    copy_winsize(0, master);
+                    tty_copy_winsize(0, master);
                 else if (waitpid(child, &st, WNOHANG) == child)
                     done = 1;
             }
@@ -215,7 +229,6 @@ int tty_proxy(int sock, int child)
         }
         status = status_of(st);
     }
-    if (restore_tty)
-        tcsetattr(0, TCSANOW, &saved);
+    tty_restore();
     return status;
 }

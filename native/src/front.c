@@ -39,7 +39,7 @@ static int park_high(int fd, int cloexec)
     return n;
 }
 
-/* Does the program end in a foreground run (CLONE with parent mode 1 or 2)? */
+/* Does the program end in a foreground run (CLONE with parent mode 1, 2 or 4)? */
 static int foreground(const struct prog *p)
 {
     for (uint32_t i = 0; i < p->nsteps; i++) {
@@ -47,7 +47,8 @@ static int foreground(const struct prog *p)
             struct cur c;
             cur_init(&c, p->steps[i]);
             cur_int(&c);
-            return cur_int(&c) != 0;
+            int64_t mode = cur_int(&c);
+            return mode == 1 || mode == 2 || mode == 4; /* 3: a detached monitor */
         }
     }
     return 0;

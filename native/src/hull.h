@@ -15,7 +15,9 @@
 #define HULL_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define PROG_MAGIC "HULLPRG1"
 #define PROG_MAX (64u << 20)
@@ -32,7 +34,8 @@
     X(2, CONNECT_SOCKET)  /* S path: connect to an AF_UNIX socket, keep it as the console fd */   \
     X(3, JOIN_NS)         /* N types, V paths: setns into each (user ns in the right order) */    \
     X(4, UNSHARE_TIME)    /* I has_offsets, I mono_s, I mono_ns, I boot_s, I boot_ns */           \
-    X(5, CLONE)           /* I clone flags, I parent mode (0 exit, 1 wait, 2 wait + tty proxy) */ \
+    X(5, CLONE)           /* I clone flags, I parent mode (0 exit, 1 wait, 2 wait + tty proxy,  \
+                             3 monitor, 4 monitor attached: monitor.c) */                         \
     X(6, WAIT_GO)         /* wait for the runtime's GO (id maps and cgroups done) */              \
     X(7, SETSID)                                                                                  \
     X(8, BECOME_ROOT)     /* setresgid/setresuid 0 inside a new user namespace */                 \
@@ -85,7 +88,8 @@
     X(53, DEVICE_FILTER)  /* S cgroup v2 dir, B bpf_insn[]: attach it, detach the ones before */ \
     X(54, CONNECT_LISTENER) /* S path: connect to the seccomp agent's socket (SOCK_STREAM) */ \
     X(55, LSM_LABEL)      /* S attr file under /proc/thread-self/attr, S value: label of the exec */ \
-    X(56, LANDLOCK)       /* N rights per rule, V paths: restrict the process with Landlock */
+    X(56, LANDLOCK)       /* N rights per rule, V paths: restrict the process with Landlock */ \
+    X(57, MONITOR)        /* S log file, S exit file, I attach, I stdin open, I tty, V on-exit argv */
 
 enum hull_op {
 #define X(code, name) OP_##name = code,
@@ -230,6 +234,10 @@ int op_device_filter(struct cur *c);
 int op_connect_listener(struct cur *c);
 int op_lsm_label(struct cur *c);
 int op_landlock(struct cur *c);
+int op_monitor(struct cur *c);
+int monitor_ready(void);                         /* a MONITOR step ran */
+int monitor_child(void);                         /* C: stdio onto the monitor's pipes */
+void monitor_run(pid_t child, const sigset_t *old) __attribute__((noreturn)); /* P */
 int cur_more(const struct cur *c); /* another field follows (optional trailing fields) */
 
 /* helpers */
@@ -237,6 +245,10 @@ int resolve_in_root(const char *path, int flags, int mkkind); /* fd or -errno */
 int proc_fd_path(char *buf, size_t cap, int fd);
 int unix_addr(const char *dir, const char *name, void *addr, unsigned *addrlen, int *tmpfd);
 int tty_proxy(int sock, int child);
+int recv_fd(int sock);
+void tty_raw(int master);
+void tty_restore(void);
+void tty_copy_winsize(int from, int to);
 int run_program(struct prog *p);
 void reset_signals(void);
 int status_of(int wait_status);

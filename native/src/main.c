@@ -124,6 +124,7 @@ static int run_step(const struct step *st)
         CASE(OP_CONNECT_LISTENER, op_connect_listener)
         CASE(OP_LSM_LABEL, op_lsm_label)
         CASE(OP_LANDLOCK, op_landlock)
+        CASE(OP_MONITOR, op_monitor)
 #undef CASE
     default:
         r = simple_op(st->op, &c);

@@ -236,12 +236,17 @@ static int wait_child(pid_t pid)
  * The container's first process is a plain fork-like clone (no new stack: the child runs on a
  * copy of ours and returns here).  CLONE_NEWTIME cannot be passed to clone(2); UNSHARE_TIME did it.
  * In the parent: report the pid, then either exit (create: the container outlives us and is
- * reparented to the caller's subreaper) or wait and pass its status on (run in the foreground).
+ * reparented to the caller's subreaper), wait and pass its status on (run in the foreground), or
+ * stay as its monitor (modes 3 and 4, monitor.c: logs, exit file, on-exit command).
  */
 int op_clone(struct cur *c)
 {
     int64_t flags = cur_int(c), mode = cur_int(c);
     int sv[2] = {-1, -1};
+    if (mode < 0 || mode > 4 || (mode >= 3 && !monitor_ready())) {
+        detail("parent mode %lld%s", (long long)mode, mode >= 3 ? " without a MONITOR step" : "");
+        return -EINVAL;
+    }
     if (mode == 2 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         return -errno;
     /* forwarded signals must not be lost between clone and sigaction */
@@ -250,6 +255,10 @@ int op_clone(struct cur *c)
     int fwd_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
     for (size_t i = 0; i < sizeof fwd_sigs / sizeof *fwd_sigs; i++)
         sigaddset(&fwd, fwd_sigs[i]);
+    if (mode >= 3) { /* the monitor reads these from a signalfd: none may be lost before it */
+        sigaddset(&fwd, SIGCHLD);
+        sigaddset(&fwd, SIGWINCH);
+    }
     if (mode)
         sigprocmask(SIG_BLOCK, &fwd, &old);
 
@@ -267,7 +276,7 @@ int op_clone(struct cur *c)
                 g.console_fd = sv[1];
             }
         }
-        return 0;
+        return mode >= 3 ? monitor_child() : 0;
     }
 
     /* parent: P */
@@ -281,6 +290,8 @@ int op_clone(struct cur *c)
     }
     if (mode == 0)
         _exit(r < 0 ? 125 : 0); /* the container is reparented to the caller's subreaper */
+    if (mode >= 3)
+        monitor_run(pid, &old); /* the container's parent for good: monitor.c */
     child_pid = pid;
     struct sigaction sa = {.sa_handler = forward_signal};
     sa.sa_flags = SA_RESTART;

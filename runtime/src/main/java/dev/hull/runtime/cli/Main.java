@@ -20,6 +20,7 @@ import dev.hull.runtime.lifecycle.SpecTemplate;
 import dev.hull.runtime.lifecycle.Start;
 import dev.hull.runtime.lifecycle.Version;
 import dev.hull.runtime.program.LaunchMode;
+import dev.hull.runtime.program.Monitor;
 import dev.hull.runtime.state.StateStore;
 import dev.hull.spec.Resources;
 import dev.hull.spec.SpecException;
@@ -39,7 +40,11 @@ public final class Main {
     private static final List<Flag> CREATE = List.of(
             new Flag(true, "bundle", "b"), new Flag(true, "console-socket"), new Flag(true, "pid-file"),
             new Flag(false, "no-pivot"), new Flag(false, "no-new-keyring"), new Flag(true, "preserve-fds"),
-            new Flag(true, "pidfd-socket"));
+            new Flag(true, "pidfd-socket"),
+            // hidden, for tests of the executor's monitor (program.Monitor): the engine calls
+            // Create/Run in-process instead; attached when run without --detach
+            new Flag(true, "monitor-log"), new Flag(true, "monitor-exit"), new Flag(true, "monitor-on-exit"),
+            new Flag(false, "monitor-stdin"));
 
     private static final List<Flag> RUN = concat(CREATE, List.of(new Flag(false, "detach", "d"),
             new Flag(false, "keep"), new Flag(false, "no-subreaper")));
@@ -352,7 +357,23 @@ public final class Main {
         return new Create.Options(id, Path.of(bundle == null || bundle.isEmpty() ? "." : bundle),
                 a.get("pid-file") == null ? null : Path.of(a.get("pid-file")), a.get("console-socket"),
                 a.bool("no-pivot"), a.bool("no-new-keyring"), preserve, mode,
-                a.get("pidfd-socket") == null ? null : Path.of(a.get("pidfd-socket")));
+                a.get("pidfd-socket") == null ? null : Path.of(a.get("pidfd-socket")), monitor(a, mode));
+    }
+
+    /** The hidden --monitor-* flags: --monitor-on-exit once per argv element. */
+    private static Monitor monitor(Parsed a, LaunchMode mode) throws Args.UsageException {
+        if (a.get("monitor-log") == null && a.get("monitor-exit") == null) {
+            return null;
+        }
+        if (a.get("monitor-log") == null || a.get("monitor-exit") == null) {
+            throw new Args.UsageException("--monitor-log and --monitor-exit go together");
+        }
+        try {
+            return new Monitor(Path.of(a.get("monitor-log")), Path.of(a.get("monitor-exit")),
+                    mode == LaunchMode.RUN_FOREGROUND, a.bool("monitor-stdin"), a.all("monitor-on-exit"));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
     }
 
     private static String oneId(Parsed a, String cmd) throws Args.UsageException {

@@ -14,6 +14,7 @@ import dev.hull.runtime.exec.ExecutorFailure;
 import dev.hull.runtime.exec.Message;
 import dev.hull.runtime.program.HostFacts;
 import dev.hull.runtime.program.LaunchMode;
+import dev.hull.runtime.program.Monitor;
 import dev.hull.runtime.program.ProgramCompiler;
 import dev.hull.runtime.program.SetupProgram;
 import dev.hull.runtime.security.AppArmorProfile;
@@ -46,8 +47,21 @@ import java.util.List;
  */
 public final class Create {
 
+    /**
+     * {@code monitor}: null, or the container's monitor (the executor's parent stays its parent,
+     * logs its output, records its exit): detached with {@link LaunchMode#CREATE} or
+     * {@link LaunchMode#RUN_DETACHED}, attached with {@link LaunchMode#RUN_FOREGROUND}.
+     */
     public record Options(String id, Path bundle, Path pidFile, String consoleSocket, boolean noPivot,
-                          boolean noNewKeyring, int preserveFds, LaunchMode mode, Path pidfdSocket) {}
+                          boolean noNewKeyring, int preserveFds, LaunchMode mode, Path pidfdSocket,
+                          Monitor monitor) {
+
+        /** Without a monitor. */
+        public Options(String id, Path bundle, Path pidFile, String consoleSocket, boolean noPivot,
+                       boolean noNewKeyring, int preserveFds, LaunchMode mode, Path pidfdSocket) {
+            this(id, bundle, pidFile, consoleSocket, noPivot, noNewKeyring, preserveFds, mode, pidfdSocket, null);
+        }
+    }
 
     /** A created container, with the executor session still open (run keeps using it). */
     public record Created(ContainerRecord record, Executor executor) {}
@@ -66,7 +80,9 @@ public final class Create {
         Path rootfs = rootfs(bundle, spec);
         checkTerminal(spec, o);
         LaunchMode mode = o.mode();
-        if (mode == LaunchMode.RUN_FOREGROUND && spec.process().terminal() && o.consoleSocket() == null) {
+        checkMonitor(o);
+        if (mode == LaunchMode.RUN_FOREGROUND && spec.process().terminal() && o.consoleSocket() == null
+                && o.monitor() == null) {
             mode = LaunchMode.RUN_FOREGROUND_TTY; // the executor's parent proxies the pty to our stdio
         }
 
@@ -95,7 +111,7 @@ public final class Create {
                     cgroup.dirs(), host.mode() == CgroupMode.V2,
                     host.mode() == CgroupMode.V2 ? DeviceFilter.program(access) : null,
                     new SeccompCache(store.root(), new SeccompCompiler()), facts,
-                    ctx.log()));
+                    ctx.log(), o.monitor()));
         } catch (SpecException e) {
             throw new HullException("config.json: " + e.getMessage());
         } catch (IOException e) {
@@ -239,9 +255,25 @@ public final class Create {
         }
     }
 
+    private static void checkMonitor(Options o) throws HullException {
+        Monitor m = o.monitor();
+        if (m == null) {
+            return;
+        }
+        boolean detached = o.mode() == LaunchMode.CREATE || o.mode() == LaunchMode.RUN_DETACHED;
+        if (m.attach() == detached) {
+            throw new HullException(m.attach() ? "an attached monitor needs a foreground run"
+                    : "a detached monitor needs create or a detached run");
+        }
+        if (o.consoleSocket() != null) {
+            throw new HullException("--console-socket and a monitor: the monitor holds the terminal itself");
+        }
+    }
+
     private static void checkTerminal(Spec spec, Options o) throws HullException {
         boolean detached = o.mode() == LaunchMode.CREATE || o.mode() == LaunchMode.RUN_DETACHED;
-        if (spec.process().terminal() && detached && o.consoleSocket() == null) {
+        // a monitor takes the pty master itself
+        if (spec.process().terminal() && detached && o.consoleSocket() == null && o.monitor() == null) {
             throw new HullException("process.terminal is true but no --console-socket was given: "
                     + "a detached container needs somewhere to send its terminal");
         }

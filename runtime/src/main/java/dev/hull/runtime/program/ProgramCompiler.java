@@ -38,7 +38,18 @@ public final class ProgramCompiler {
                         LaunchMode mode, String consoleSocket, boolean noPivot, boolean noNewKeyring,
                         int preserveFds, long preservedFdsOwner, Map<String, Path> cgroupDirs,
                         boolean cgroupV2Host, byte[] deviceFilter, SeccompFilter.Compiler seccomp,
-                        HostFacts host, Consumer<String> warn) {}
+                        HostFacts host, Consumer<String> warn, Monitor monitor) {
+
+        /** Without a monitor (the executor's parent exits or waits, as the mode says). */
+        public Input(Spec spec, String id, Path bundle, Path rootfs, Path stateDir,
+                     LaunchMode mode, String consoleSocket, boolean noPivot, boolean noNewKeyring,
+                     int preserveFds, long preservedFdsOwner, Map<String, Path> cgroupDirs,
+                     boolean cgroupV2Host, byte[] deviceFilter, SeccompFilter.Compiler seccomp,
+                     HostFacts host, Consumer<String> warn) {
+            this(spec, id, bundle, rootfs, stateDir, mode, consoleSocket, noPivot, noNewKeyring, preserveFds,
+                    preservedFdsOwner, cgroupDirs, cgroupV2Host, deviceFilter, seccomp, host, warn, null);
+        }
+    }
 
     /** The name of the start socket in the state directory. */
     public static final String START_SOCKET = "exec.sock";
@@ -87,6 +98,9 @@ public final class ProgramCompiler {
     public static SetupProgram compileExec(Input in) throws SpecException {
         if (in.mode() == LaunchMode.CREATE) {
             throw new IllegalArgumentException("exec has no create mode");
+        }
+        if (in.monitor() != null) {
+            throw new IllegalArgumentException("exec has no monitor");
         }
         for (Namespace ns : in.spec().linux().namespaces()) {
             if (empty(ns.path())) {
@@ -238,6 +252,15 @@ public final class ProgramCompiler {
             p.add(Op.GRAB_FDS, "take --preserve-fds " + in.preserveFds()).i(in.preservedFdsOwner())
                     .i(3).i(in.preserveFds()).done();
         }
+        Monitor mon = in.monitor();
+        if (mon != null) {
+            // before JOIN_NS: the log file and the exit file's directory are the runtime's paths
+            boolean tty = proc.terminal() && in.consoleSocket() == null;
+            p.add(Op.MONITOR, (mon.attach() ? "attached " : "") + "monitor: log to " + mon.logFile()
+                    + ", exit status to " + mon.exitFile())
+                    .s(mon.logFile().toString()).s(mon.exitFile().toString()).i(mon.attach() ? 1 : 0)
+                    .i(mon.stdinOpen() ? 1 : 0).i(tty ? 1 : 0).v(mon.onExit()).done();
+        }
         if (proc.terminal() && in.consoleSocket() != null) {
             p.add(Op.CONNECT_SOCKET, "connect to --console-socket " + in.consoleSocket())
                     .s(in.consoleSocket()).done();
@@ -297,7 +320,7 @@ public final class ProgramCompiler {
                     .i(boot == null ? 0 : boot.secs()).i(boot == null ? 0 : boot.nanosecs()).done();
         }
         p.add(Op.CLONE, "clone the container process (flags " + Long.toHexString(cloneFlags) + ")")
-                .i(cloneFlags).i(in.mode().parentMode).done();
+                .i(cloneFlags).i(mon != null ? mon.parentMode() : in.mode().parentMode).done();
     }
 
     // ---- child: before the rootfs ----

@@ -193,6 +193,7 @@ class ProgramCompilerTest {
         long preservedFdsOwner; // 0: under the front, the executor inherits the fds
         byte[] deviceFilter;
         SeccompFilter.Compiler seccomp = FAKE_SECCOMP;
+        Monitor monitor;
 
         In(Spec s) {
             spec = s;
@@ -201,7 +202,7 @@ class ProgramCompilerTest {
         ProgramCompiler.Input input() {
             return new ProgramCompiler.Input(spec, "c1", bundle, root, stateDir, mode, consoleSocket, noPivot,
                     noNewKeyring, preserveFds, preservedFdsOwner, cgroupDirs, v2, deviceFilter, seccomp, host,
-                    warnings::add);
+                    warnings::add, monitor);
         }
 
         SetupProgram compile() throws SpecException {
@@ -559,6 +560,74 @@ class ProgramCompilerTest {
         if (mode == LaunchMode.CREATE) {
             assertTrue(p.indexOf(Op.LISTEN_START) < p.indexOf(Op.CLONE), "bound before the clone, by the parent");
         }
+        assertEquals(0, count(p, Op.MONITOR), "no monitor unless asked for");
+    }
+
+    // ---- the monitor ----
+
+    @Test
+    void detachedMonitor() throws SpecException {
+        In in = new In(new Cfg().terminal(false).namespace("network", "/proc/42/ns/net"));
+        in.mode = LaunchMode.RUN_DETACHED;
+        in.preserveFds = 2;
+        in.preservedFdsOwner = 77;
+        in.monitor = new Monitor(Path.of("/var/log/c1.log"), Path.of("/run/c1/exit.json"), false, true,
+                List.of("/usr/bin/hull", "internal-exited", "c1"));
+        SetupProgram p = in.compile();
+        assertEquals(List.of("/var/log/c1.log", "/run/c1/exit.json", 0L, 1L, 0L,
+                List.of("/usr/bin/hull", "internal-exited", "c1")), first(p, Op.MONITOR));
+        assertEquals(1, count(p, Op.MONITOR));
+        assertEquals((long) Monitor.PARENT_MODE, first(p, Op.CLONE).get(1));
+        assertEquals(3L, (long) Monitor.PARENT_MODE);
+        List<Op> o = ops(p);
+        // after the caller's fds are taken, before any namespace is joined: the runtime's paths
+        assertEquals(List.of(Op.DUMPABLE, Op.GRAB_FDS, Op.MONITOR), o.subList(0, 3));
+        assertTrue(o.indexOf(Op.MONITOR) < o.indexOf(Op.JOIN_NS) && o.indexOf(Op.JOIN_NS) < o.indexOf(Op.CLONE), o.toString());
+        assertEquals(0L, first(p, Op.EXEC).get(2), "stdio inherited from the monitor's pipes");
+    }
+
+    @Test
+    void attachedMonitorWithATerminalTakesThePty() throws SpecException {
+        In in = new In(new Cfg());
+        in.mode = LaunchMode.RUN_FOREGROUND;
+        in.monitor = new Monitor(Path.of("/l"), Path.of("/e"), true, false, List.of());
+        SetupProgram p = in.compile();
+        assertEquals(List.of("/l", "/e", 1L, 0L, 1L, List.of()), first(p, Op.MONITOR));
+        assertEquals((long) Monitor.PARENT_MODE_ATTACHED, first(p, Op.CLONE).get(1));
+        assertEquals(4L, (long) Monitor.PARENT_MODE_ATTACHED);
+        assertEquals(0, count(p, Op.CONNECT_SOCKET));
+        assertEquals(1, count(p, Op.CONSOLE), "the pty master goes to the monitor");
+        assertEquals(1L, first(p, Op.EXEC).get(2));
+    }
+
+    @Test
+    void createWithAMonitorStillListens() throws SpecException {
+        In in = new In(new Cfg().terminal(false));
+        in.monitor = Monitor.detached(Path.of("/l"), Path.of("/e"));
+        SetupProgram p = in.compile();
+        assertEquals(1, count(p, Op.LISTEN_START));
+        assertEquals(3L, first(p, Op.CLONE).get(1));
+        assertEquals(List.of("/l", "/e", 0L, 0L, 0L, List.of()), first(p, Op.MONITOR));
+    }
+
+    @Test
+    void execHasNoMonitor() {
+        In in = new In(new Cfg().terminal(false));
+        in.mode = LaunchMode.RUN_FOREGROUND;
+        in.monitor = Monitor.detached(Path.of("/l"), Path.of("/e"));
+        assertThrows(IllegalArgumentException.class, () -> ProgramCompiler.compileExec(in.input()));
+    }
+
+    @Test
+    void monitorRecord() {
+        Monitor m = new Monitor(Path.of("rel/log"), Path.of("/a/../exit"), false, false, null);
+        assertEquals(Path.of("rel/log").toAbsolutePath(), m.logFile());
+        assertEquals(Path.of("/exit"), m.exitFile());
+        assertEquals(List.of(), m.onExit());
+        assertThrows(IllegalArgumentException.class, () -> new Monitor(null, Path.of("/e"), false, false, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new Monitor(Path.of("/l"), Path.of("/"), false, false, List.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Monitor(Path.of("/l"), Path.of("/e"), false, false, List.of("hull", "x")));
     }
 
     // ---- user namespaces ----

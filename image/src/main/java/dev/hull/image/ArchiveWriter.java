@@ -1,0 +1,122 @@
+package dev.hull.image;
+
+import dev.hull.spec.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Writes a docker-archive as Docker 25 does: manifest.json (Config, RepoTags, Layers) naming
+ * files under blobs/sha256/, layers uncompressed (their name is their diffID), so that
+ * `docker load`, `podman load` and our own load read it.
+ */
+final class ArchiveWriter {
+    /** One image to write: its config, stored layer blobs (bottom first) and names. */
+    record Item(String configDigest, byte[] config, List<StoreIndex.Layer> layers, List<String> repoTags) {}
+
+    private ArchiveWriter() {}
+
+    static void write(List<Item> items, BlobStore blobs, Path out) throws ImageException {
+        Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
+        try (OutputStream os = Files.newOutputStream(tmp); TarArchiveOutputStream tar = new TarArchiveOutputStream(os)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            dir(tar, "blobs/");
+            dir(tar, "blobs/sha256/");
+            Set<String> written = new HashSet<>();
+            List<Object> manifest = new ArrayList<>();
+            for (Item it : items) {
+                if (written.add(it.configDigest())) {
+                    file(tar, "blobs/sha256/" + Digests.hex(it.configDigest()), it.config());
+                }
+                List<Object> layerNames = new ArrayList<>();
+                for (StoreIndex.Layer l : it.layers()) {
+                    String name = "blobs/sha256/" + Digests.hex(l.diffId());
+                    if (written.add(l.diffId())) {
+                        layer(tar, name, blobs, l, blobs.tmpDir());
+                    }
+                    layerNames.add(name);
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("Config", "blobs/sha256/" + Digests.hex(it.configDigest()));
+                m.put("RepoTags", it.repoTags().isEmpty() ? null : new ArrayList<Object>(it.repoTags()));
+                m.put("Layers", layerNames);
+                manifest.add(m);
+            }
+            file(tar, "manifest.json", Json.write(manifest).getBytes(StandardCharsets.UTF_8));
+            tar.finish();
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+            throw new ImageException(out + ": " + e.getMessage(), e);
+        }
+        try {
+            BlobStore.move(tmp, out);
+        } catch (IOException e) {
+            throw new ImageException(out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void dir(TarArchiveOutputStream tar, String name) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setMode(040755);
+        e.setModTime(0);
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+    }
+
+    private static void file(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setMode(0100644);
+        e.setSize(data.length);
+        e.setModTime(0);
+        tar.putArchiveEntry(e);
+        tar.write(data);
+        tar.closeArchiveEntry();
+    }
+
+    /** The layer uncompressed: a tar entry needs its size first, so a compressed blob is expanded to a temp file. */
+    private static void layer(TarArchiveOutputStream tar, String name, BlobStore blobs, StoreIndex.Layer l, Path tmpDir)
+            throws IOException {
+        Path blob = blobs.path(l.blob());
+        Path plain = blob;
+        Path tmp = null;
+        if (!l.blob().equals(l.diffId())) {
+            tmp = Files.createTempFile(tmpDir, "save-", ".tar");
+            try (InputStream in = Compression.decompressed(Files.newInputStream(blob));
+                    OutputStream o = Files.newOutputStream(tmp)) {
+                in.transferTo(o);
+            }
+            plain = tmp;
+        }
+        try {
+            TarArchiveEntry e = new TarArchiveEntry(name);
+            e.setMode(0100644);
+            e.setSize(Files.size(plain));
+            e.setModTime(0);
+            tar.putArchiveEntry(e);
+            try (InputStream in = Files.newInputStream(plain)) {
+                in.transferTo(tar);
+            }
+            tar.closeArchiveEntry();
+        } finally {
+            if (tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+}

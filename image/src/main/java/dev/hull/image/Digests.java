@@ -1,0 +1,107 @@
+package dev.hull.image;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/** sha256 digests in the "sha256:&lt;hex&gt;" form images use. */
+final class Digests {
+    private static final Pattern VALID = Pattern.compile("sha256:[0-9a-f]{64}");
+
+    private Digests() {}
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String of(byte[] data) {
+        return "sha256:" + HexFormat.of().formatHex(sha256().digest(data));
+    }
+
+    static String of(MessageDigest md) {
+        return "sha256:" + HexFormat.of().formatHex(md.digest());
+    }
+
+    static boolean valid(String digest) {
+        return digest != null && VALID.matcher(digest).matches();
+    }
+
+    /** The hex part; the digest must be valid (checked by the caller, which names where it came from). */
+    static String hex(String digest) {
+        return digest.substring(7);
+    }
+
+    /** Checks a digest read from a file or field, so that it can be used as a file name. */
+    static String require(String digest, String where) throws ImageException {
+        if (!valid(digest)) {
+            throw new ImageException(where + ": not a sha256 digest: \"" + digest + "\"");
+        }
+        return digest;
+    }
+
+    /** An input stream that hashes what is read through it. */
+    static final class Counting extends FilterInputStream {
+        final MessageDigest md = sha256();
+        long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                md.update((byte) b);
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0) {
+                md.update(buf, off, n);
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] b = new byte[8192];
+            long done = 0;
+            while (done < n) {
+                int r = read(b, 0, (int) Math.min(b.length, n - done));
+                if (r < 0) {
+                    break;
+                }
+                done += r;
+            }
+            return done;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        /** Reads what is left (a tar reader stops at its end-of-archive blocks), then the digest. */
+        String drainAndDigest() throws IOException {
+            byte[] b = new byte[65536];
+            while (read(b, 0, b.length) >= 0) {
+                // hashing
+            }
+            return Digests.of(md);
+        }
+    }
+}
