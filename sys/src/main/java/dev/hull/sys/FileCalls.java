@@ -156,13 +156,18 @@ public final class FileCalls {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
             int r = (int) Mount.H.invokeExact(st, a.allocateFrom(source), a.allocateFrom(target),
-                    a.allocateFrom(fsType), flags, data == null ? MemorySegment.NULL : a.allocateFrom(data));
+                    a.allocateFrom(fsType), flags, nullable(a, data));
             check(r, st, "mount(" + fsType + " on " + target + ")");
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /** A C string, or NULL; typed here, since a conditional passed to invokeExact is typed Object. */
+    private static MemorySegment nullable(Arena a, String s) {
+        return s == null ? MemorySegment.NULL : a.allocateFrom(s);
     }
 
     /** umount2(2). */
