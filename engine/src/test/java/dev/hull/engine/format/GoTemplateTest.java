@@ -136,6 +136,14 @@ class GoTemplateTest {
         }
 
         @Test
+        void spacesAndNewlinesInsideActions() throws Exception {
+            assertEquals("/web", render("{{ .Name }}"));
+            assertEquals("[yes]", render("[{{ if .State.Running -}}  yes  {{- end }}]"));
+            assertEquals("/web 4242", render("{{printf \"%s %d\"\n  .Name\n  .State.Pid}}"));
+            assertEquals("x\n", render("{{range .Mounts -}}\n{{- end}}x\n"));
+        }
+
+        @Test
         void trimMarkersAndComments() throws Exception {
             assertEquals("a/webb", render("a  {{- .Name -}}  b"));
             assertEquals("a/web\n", render("a\n  {{- .Name}}\n"));
