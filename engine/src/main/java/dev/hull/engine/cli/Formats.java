@@ -2,6 +2,7 @@ package dev.hull.engine.cli;
 
 import dev.hull.engine.EngineException;
 import dev.hull.engine.format.GoTemplate;
+import dev.hull.engine.format.TableFormat;
 import dev.hull.engine.format.TemplateException;
 import java.io.PrintStream;
 import java.util.List;
@@ -24,21 +25,11 @@ public final class Formats {
                 }
                 return;
             }
-            boolean table = format.startsWith("table");
-            String text = table ? format.substring(5).trim() : format;
-            GoTemplate t = GoTemplate.parse(unescape(text));
-            if (table) {
-                Table tab = new Table();
-                tab.addTabbed(t.render(headers));
-                for (Map<String, Object> r : rows) {
-                    tab.addTabbed(t.render(r));
-                }
-                tab.print(out);
-            } else {
-                for (Map<String, Object> r : rows) {
-                    out.println(t.render(r));
-                }
+            TableFormat t = TableFormat.parse(format, headers);
+            for (Map<String, Object> r : rows) {
+                t.add(r);
             }
+            out.print(t.output());
         } catch (TemplateException e) {
             throw new EngineException("--format: " + e.getMessage());
         }
