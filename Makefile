@@ -15,6 +15,8 @@ CLIENT_DEBS := podman containerd
 RUNTIME_JAR := runtime/target/hull-runtime.jar
 ENGINE_JAR := engine/target/hull-engine.jar
 DEMO := $(BUILD)/demo-bundle
+# the demo's and the engine tests' image: the demo bundle's root filesystem as a tarball (`hull import`)
+IMAGE_TAR := $(BUILD)/busybox-rootfs.tar
 
 .PHONY: all deps jdk build aot demo test unit bench v2-smoke lsm-smoke clean
 
@@ -53,7 +55,7 @@ build: jdk
 # The JDK 25 AOT cache (JEP 483/514): classes loaded and linked by a training run of real
 # commands are mapped at start-up. Training needs root (it runs containers); without it the
 # runtime simply starts without the cache.
-aot: $(DEMO)/config.json
+aot: $(DEMO)/config.json $(IMAGE_TAR)
 	@rm -f $(BUILD)/hull-runtime.aot
 	@if [ "$$(id -u)" = 0 ]; then \
 	  . $(BUILD)/env; \
@@ -62,6 +64,13 @@ aot: $(DEMO)/config.json
 	    -Dhull.executor=$$HULL_EXECUTOR -cp $$HULL_CP dev.hull.runtime.cli.Train $(DEMO) >/dev/null \
 	  || echo "warning: AOT training failed; hull-runtime will start without the cache" >&2; \
 	else echo "not root: skipping the AOT cache"; fi
+	@rm -f $(BUILD)/hull.aot
+	@if [ "$$(id -u)" = 0 ]; then \
+	  . $(BUILD)/env; \
+	  $$HULL_EXECUTOR --front -- $$HULL_JAVA -XX:AOTCacheOutput=$(BUILD)/hull.aot -Xlog:aot=off -Xlog:cds=off \
+	    -XX:+UseSerialGC -Xint --enable-native-access=ALL-UNNAMED \
+	    -Dhull.executor=$$HULL_EXECUTOR -cp $$HULL_ENGINE_CP dev.hull.engine.cli.Train $(IMAGE_TAR) >/dev/null 2>&1 \
+	  || echo "warning: AOT training of hull failed; hull will start without the cache" >&2; fi
 
 # A bundle with the host's static busybox as its root filesystem.
 $(DEMO)/config.json:
@@ -74,9 +83,15 @@ $(DEMO)/config.json:
 	  (. $(BUILD)/env && $$HULL_JAVA -cp $$HULL_CP dev.hull.runtime.cli.Main spec)
 	@sed -i 's/"terminal": true/"terminal": false/; s/^\(\s*\)"sh"$$/\1"sh", "-c", "echo hello from a Hull container: hostname $$(hostname), uid $$(id -u), $$(grep CapEff \/proc\/self\/status)"/' $(DEMO)/config.json
 
+$(IMAGE_TAR): $(DEMO)/config.json
+	tar -C $(DEMO)/rootfs --numeric-owner -cf $@ .
+
 demo: deps build
-	@echo "--- running a container from $(DEMO)"
+	@echo "--- hull-runtime: running the OCI bundle $(DEMO)"
 	cd $(DEMO) && $(TOP)/bin/hull-runtime run demo-$$$$
+	@echo "--- hull: importing $(IMAGE_TAR) as the image busybox (once), running a container from it"
+	@$(TOP)/bin/hull image inspect busybox >/dev/null 2>&1 || $(TOP)/bin/hull import $(IMAGE_TAR) busybox
+	$(TOP)/bin/hull run --rm busybox sh -c 'echo hello from hull: hostname $$(hostname), $$(id), $$(grep CapEff /proc/self/status)'
 
 test: deps build
 	$(MVN) verify

@@ -80,6 +80,7 @@ public final class Main {
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
+        dev.hull.runtime.Trace.mark("main");
         Log log = Log.stderr();
         try {
             Flags g = Flags.parse("", Arrays.asList(argv), GLOBAL, false);
@@ -118,7 +119,9 @@ public final class Main {
     /** {@code hull run}: create, start, and unless detached wait for the exit status. */
     static int runContainer(Engine engine, List<String> args, PrintStream out) throws EngineException {
         CreateRequest req = RunFlags.parse("run", args);
+        dev.hull.runtime.Trace.mark("flags parsed");
         Container c = Creator.create(engine, req);
+        dev.hull.runtime.Trace.mark("container created");
         if (req.detach()) {
             try {
                 Starter.start(engine, c, false);

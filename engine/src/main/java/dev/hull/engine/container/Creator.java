@@ -33,6 +33,7 @@ public final class Creator {
             throw new EngineException("Unable to find image '" + req.image() + "' locally (no registry is reachable: "
                     + "use 'hull load' or 'hull import'): " + e.getMessage());
         }
+        dev.hull.runtime.Trace.mark("image resolved");
         String id = newId();
         Map<String, Object> config = merge(req.config(), image.config(), id);
         List<String> command = new ArrayList<>();
@@ -52,6 +53,7 @@ public final class Creator {
                 Files.createDirectories(dir);
                 Path rootfs = engine.images().prepareRootfs(id, image);
                 rootfsMade = true;
+                dev.hull.runtime.Trace.mark("rootfs mounted");
                 Users.resolve(rootfs, SpecBuilder.str(config.get("User")), SpecBuilder.strings(host.get("GroupAdd")));
                 List<Map<String, Object>> mounts = MountPlanner.plan(engine, host, rootfs, image.config().volumes());
                 EtcFiles.write(dir, SpecBuilder.str(config.get("Hostname")),

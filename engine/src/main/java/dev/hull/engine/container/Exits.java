@@ -136,8 +136,10 @@ public final class Exits {
                 engine.containers().save(c);
             }
         }
+        dev.hull.runtime.Trace.mark("exit recorded");
         if (Boolean.TRUE.equals(c.hostConfig().get("AutoRemove"))) {
             Remover.remove(engine, c.id(), true, true);
+            dev.hull.runtime.Trace.mark("removed");
         }
         return (int) c.state().exitCode();
     }

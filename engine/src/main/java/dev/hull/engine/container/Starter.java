@@ -123,10 +123,12 @@ public final class Starter {
         Path rootfs = Path.of(c.rootfs());
         Users.User user = Users.resolve(rootfs, SpecBuilder.str(c.config().get("User")),
                 SpecBuilder.strings(host.get("GroupAdd")));
+        dev.hull.runtime.Trace.mark("start: user resolved");
         HostFacts facts = HostFacts.probe();
         boolean v2 = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
         Map<String, Object> spec = SpecBuilder.build(new SpecBuilder.Input(c, rootfs, user,
                 MountPlanner.toOci(c.mounts()), dir, shm, join, v2, facts));
+        dev.hull.runtime.Trace.mark("start: spec built");
         Path bundle = dir.resolve("bundle");
         Path exit = dir.resolve("exit.json");
         try {
