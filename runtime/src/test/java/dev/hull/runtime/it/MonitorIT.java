@@ -257,6 +257,40 @@ class MonitorIT extends ContainerTest {
     }
 
     @Test
+    void attachedForwardsSignalsToTheContainer() throws Exception {
+        TestBundle b = bundle();
+        b.sh("trap 'echo got-term; exit 42' TERM; echo ready; while true; do sleep 0.1; done");
+        String id = newId();
+        ProcessBuilder pb = new ProcessBuilder(Host.HULL.toString(), "--root", state.toString(), "run",
+                "--bundle", b.dir.toString(), "--monitor-log", log().toString(), "--monitor-exit",
+                exitFile().toString(), id);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectOutput(dir.resolve("run.out").toFile());
+        pb.redirectErrorStream(true);
+        Process p = pb.start(); // bin/hull-runtime execs the front: p is the front
+        try {
+            LifecycleIT.waitFor(() -> {
+                try {
+                    return Files.exists(log()) && Files.readString(log()).contains(" stdout F ready\n");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            p.destroy(); // SIGTERM to the front, which passes it to the monitor, which passes it on
+            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(42, p.exitValue(), Files.readString(dir.resolve("run.out")));
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                p.waitFor();
+            }
+        }
+        assertEquals("ready\ngot-term\n", Files.readString(dir.resolve("run.out")));
+        assertEquals(List.of("F ready", "F got-term"), stream(records(log()), "stdout"));
+        assertEquals(42, exitStatus()[0]);
+    }
+
+    @Test
     void childrenHoldingThePipesDoNotDelayTheExitFile() throws IOException {
         // no pid namespace: the background sleep outlives the container's process, pipes open
         TestBundle b = bundle();
