@@ -6,7 +6,6 @@ import dev.hull.engine.cli.Ulimits;
 import dev.hull.runtime.program.HostFacts;
 import dev.hull.runtime.security.DefaultSeccompProfile;
 import dev.hull.runtime.security.Privileged;
-import dev.hull.spec.SeccompJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ public final class SpecBuilder {
     /** Everything decided outside the flags: the rootfs, the user, the mounts, the namespaces to join. */
     public record Input(Container container, Path rootfs, Users.User user, List<Map<String, Object>> userMounts,
                         Path containerDir, Path shmSource, Map<String, String> joinNamespaces, boolean cgroupV2,
-                        HostFacts facts) {}
+                        HostFacts facts, Path seccompCache) {}
 
     public static Map<String, Object> build(Input in) throws EngineException {
         Container c = in.container();
@@ -152,7 +151,7 @@ public final class SpecBuilder {
         linux.put("readonlyPaths", READONLY);
         if (seccomp == null) {
             try {
-                linux.put("seccomp", SeccompJson.toJson(DefaultSeccompProfile.get().forContainer(caps)));
+                linux.put("seccomp", DefaultSeccompProfile.cachedJson(in.seccompCache(), caps));
             } catch (IOException e) {
                 throw new EngineException("the default seccomp profile: " + e.getMessage());
             }

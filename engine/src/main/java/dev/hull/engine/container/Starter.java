@@ -127,13 +127,13 @@ public final class Starter {
         HostFacts facts = HostFacts.probe();
         boolean v2 = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
         Map<String, Object> spec = SpecBuilder.build(new SpecBuilder.Input(c, rootfs, user,
-                MountPlanner.toOci(c.mounts()), dir, shm, join, v2, facts));
+                MountPlanner.toOci(c.mounts()), dir, shm, join, v2, facts, engine.root().resolve("seccomp")));
         dev.hull.runtime.Trace.mark("start: spec built");
         Path bundle = dir.resolve("bundle");
         Path exit = dir.resolve("exit.json");
         try {
             Files.createDirectories(bundle);
-            Files.writeString(bundle.resolve("config.json"), Json.writePretty(spec, "  "));
+            Files.writeString(bundle.resolve("config.json"), Json.write(spec));
             Files.deleteIfExists(exit);
         } catch (IOException e) {
             throw new EngineException("cannot write " + bundle + ": " + e.getMessage());

@@ -136,6 +136,49 @@ public final class DefaultSeccompProfile {
         return w.minKernel() == null || kernel.atLeast(w.minKernel());
     }
 
+    /**
+     * {@link #forContainer(Collection)} as OCI JSON, kept in {@code dir}, one file per capability
+     * set, host and build: resolving the profile costs ~20 ms of a fresh interpreted JVM, reading
+     * the file a few. The key holds the runtime jar's size and time, so a rebuilt profile never meets
+     * an old file, and is hashed with CRC-32 (native) rather than SHA-256 (interpreted here).
+     */
+    @SuppressWarnings("unchecked")
+    public static java.util.Map<String, Object> cachedJson(Path dir, Collection<String> capabilities) throws IOException {
+        String source;
+        try {
+            Path jar = Path.of(DefaultSeccompProfile.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            source = jar + "@" + Files.size(jar) + "@" + Files.getLastModifiedTime(jar).toMillis();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            source = "unknown";
+        }
+        String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+        List<String> caps = new ArrayList<>(new java.util.TreeSet<>(capabilities));
+        String key = String.join(",", caps) + "|" + HostArch.current() + "|" + release + "|" + source;
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long mask = 0;
+        for (String c : caps) {
+            int n = Capabilities.number(c);
+            mask |= n >= 0 ? 1L << n : 0;
+        }
+        Path file = dir.resolve(Long.toHexString(mask) + "-" + Long.toHexString(crc.getValue()) + ".json");
+        try {
+            return (java.util.Map<String, Object>) Json.parse(Files.readAllBytes(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            // first container with this capability set: resolve and keep it
+        } catch (JsonException | ClassCastException e) {
+            // a damaged file: made again below
+        }
+        java.util.Map<String, Object> json = dev.hull.spec.SeccompJson.toJson(
+                get().forContainer(capabilities, HostArch.current(), release));
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".profile-", ".tmp");
+        Files.writeString(tmp, Json.write(json));
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return json;
+    }
+
     private static SeccompProfile read() {
         try (InputStream in = DefaultSeccompProfile.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
