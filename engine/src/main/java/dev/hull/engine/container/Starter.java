@@ -129,6 +129,9 @@ public final class Starter {
         Map<String, Object> spec = SpecBuilder.build(new SpecBuilder.Input(c, rootfs, user,
                 MountPlanner.toOci(c.mounts()), dir, shm, join, v2, facts, engine.root().resolve("seccomp")));
         dev.hull.runtime.Trace.mark("start: spec built");
+        if (host.get("UidMap") != null) {
+            MountPoints.prepare(rootfs, spec);
+        }
         Path bundle = dir.resolve("bundle");
         Path exit = dir.resolve("exit.json");
         try {
