@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hull.image.TestImages.Comp;
 import dev.hull.image.TestImages.Tar;
 import dev.hull.sys.FileCalls;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -291,6 +290,4 @@ class ImageStoreIT {
         assertEquals(1, img.diffIds().size());
         assertEquals(img.id(), store.resolve("imported:1").id());
     }
-
-    static void unused() throws IOException {}
 }
