@@ -13,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -169,7 +168,7 @@ final class LayerUnpacker {
         if (e.isDirectory()) {
             dirTimes.add(Map.entry(p, mtime));
         } else {
-            Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW).setTimes(mtime, mtime, null);
+            setTime(p, mtime);
         }
     }
 
@@ -254,7 +253,12 @@ final class LayerUnpacker {
     private void finish() throws IOException {
         for (int i = dirTimes.size() - 1; i >= 0; i--) {
             var d = dirTimes.get(i);
-            Files.getFileAttributeView(d.getKey(), BasicFileAttributeView.class, NOFOLLOW).setTimes(d.getValue(), d.getValue(), null);
+            setTime(d.getKey(), d.getValue());
         }
+    }
+
+    private static void setTime(Path p, FileTime t) throws IOException {
+        java.time.Instant i = t.toInstant();
+        FileCalls.lutimes(p.toString(), i.getEpochSecond(), i.getNano());
     }
 }

@@ -60,6 +60,10 @@ public final class FileCalls {
         static final MethodHandle H = handle("lgetxattr", FunctionDescriptor.of(LONG, PTR, PTR, PTR, LONG));
     }
 
+    private static final class Utimensat {
+        static final MethodHandle H = handle("utimensat", FunctionDescriptor.of(INT, INT, PTR, PTR, INT));
+    }
+
     private static final class Mount {
         static final MethodHandle H = handle("mount", FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR));
     }
@@ -150,14 +154,20 @@ public final class FileCalls {
         }
     }
 
-    /** mount(2); data may be null. */
-    public static void mount(String source, String target, String fsType, long flags, String data)
-            throws SysException {
+    /**
+     * utimensat(2) with AT_SYMLINK_NOFOLLOW: sets atime and mtime of path itself. java.nio's
+     * setTimes opens the file, which blocks on a fifo and fails on a device without a driver.
+     */
+    public static void lutimes(String path, long seconds, long nanos) throws SysException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
-            int r = (int) Mount.H.invokeExact(st, a.allocateFrom(source), a.allocateFrom(target),
-                    a.allocateFrom(fsType), flags, nullable(a, data));
-            check(r, st, "mount(" + fsType + " on " + target + ")");
+            MemorySegment ts = a.allocate(LONG, 4);
+            ts.setAtIndex(LONG, 0, seconds);
+            ts.setAtIndex(LONG, 1, nanos);
+            ts.setAtIndex(LONG, 2, seconds);
+            ts.setAtIndex(LONG, 3, nanos);
+            int r = (int) Utimensat.H.invokeExact(st, -100 /* AT_FDCWD */, a.allocateFrom(path), ts, 0x100 /* AT_SYMLINK_NOFOLLOW */);
+            check(r, st, "utimensat(" + path + ")");
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
@@ -165,9 +175,20 @@ public final class FileCalls {
         }
     }
 
-    /** A C string, or NULL; typed here, since a conditional passed to invokeExact is typed Object. */
-    private static MemorySegment nullable(Arena a, String s) {
-        return s == null ? MemorySegment.NULL : a.allocateFrom(s);
+    /** mount(2); data may be null. */
+    public static void mount(String source, String target, String fsType, long flags, String data)
+            throws SysException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment d = data == null ? MemorySegment.NULL : a.allocateFrom(data);
+            int r = (int) Mount.H.invokeExact(st, a.allocateFrom(source), a.allocateFrom(target),
+                    a.allocateFrom(fsType), flags, d);
+            check(r, st, "mount(" + fsType + " on " + target + ")");
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /** umount2(2). */

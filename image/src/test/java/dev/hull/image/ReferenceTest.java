@@ -1,0 +1,71 @@
+package dev.hull.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReferenceTest {
+    private static void norm(String in, String canonical, String familiar) throws ImageException {
+        Reference r = Reference.parse(in);
+        assertEquals(canonical, r.canonical(), in);
+        assertEquals(familiar, r.familiar(), in);
+    }
+
+    @Test
+    void normalisesAsDocker() throws ImageException {
+        norm("busybox", "docker.io/library/busybox:latest", "busybox:latest");
+        norm("busybox:1.36", "docker.io/library/busybox:1.36", "busybox:1.36");
+        norm("docker.io/library/busybox:latest", "docker.io/library/busybox:latest", "busybox:latest");
+        norm("index.docker.io/library/busybox", "docker.io/library/busybox:latest", "busybox:latest");
+        norm("x/y", "docker.io/x/y:latest", "x/y:latest");
+        norm("localhost/x:y", "localhost/x:y", "localhost/x:y");
+        norm("localhost:5000/a/b", "localhost:5000/a/b:latest", "localhost:5000/a/b:latest");
+        norm("quay.io/podman/hello:v1", "quay.io/podman/hello:v1", "quay.io/podman/hello:v1");
+        String d = "sha256:" + "a".repeat(64);
+        norm("busybox@" + d, "docker.io/library/busybox@" + d, "busybox@" + d);
+    }
+
+    @Test
+    void refusesInvalidReferences() {
+        for (String bad : List.of("", "UPPER", "a:b:c", "a/", "busybox:", "x@sha256:12", "a//b", "-a", "a:" + "t".repeat(129))) {
+            ImageException e = assertThrows(ImageException.class, () -> Reference.parse(bad), bad);
+            assertTrue(e.getMessage().startsWith("invalid reference format"), e.getMessage());
+        }
+    }
+
+    @Test
+    void changesFollowDockerfileForms() throws ImageException {
+        ImageConfig c = Changes.apply(ImageConfig.EMPTY, Map.of("CMD", "echo hi", "ENTRYPOINT", "[\"/init\"]",
+                "LABEL", "a=b\nc=\"d e\"", "VOLUME", "[\"/data\"]", "USER", "1000:1000", "STOPSIGNAL", "SIGINT"));
+        assertEquals(List.of("/bin/sh", "-c", "echo hi"), c.cmd());
+        assertEquals(List.of("/init"), c.entrypoint());
+        assertEquals(Map.of("a", "b", "c", "d e"), c.labels());
+        assertEquals(List.of("/data"), c.volumes());
+        assertEquals("1000:1000", c.user());
+        assertEquals("SIGINT", c.stopSignal());
+        assertThrows(ImageException.class, () -> Changes.apply(ImageConfig.EMPTY, Map.of("RUN", "x")));
+        assertThrows(ImageException.class, () -> Changes.apply(ImageConfig.EMPTY, Map.of("EXPOSE", "http")));
+    }
+
+    @Test
+    void entryNamesAreCleaned() throws ImageException {
+        assertEquals("a/b", LayerUnpacker.clean("./a//b/", "l"));
+        assertEquals("", LayerUnpacker.clean("./", "l"));
+        assertThrows(ImageException.class, () -> LayerUnpacker.clean("/etc/passwd", "l"));
+        assertThrows(ImageException.class, () -> LayerUnpacker.clean("a/../../b", "l"));
+    }
+
+    @Test
+    void overlayOptionsMustFitInAPage() throws ImageException {
+        java.nio.file.Path l = java.nio.file.Path.of("/var/lib/hull/overlay/layers/0123456789abcdef/diff");
+        String o = Overlay.options(List.of(l, l), java.nio.file.Path.of("/u"), java.nio.file.Path.of("/w"));
+        assertEquals("lowerdir=" + l + ":" + l + ",upperdir=/u,workdir=/w,index=off", o);
+        ImageException e = assertThrows(ImageException.class,
+                () -> Overlay.options(java.util.Collections.nCopies(100, l), java.nio.file.Path.of("/u"), java.nio.file.Path.of("/w")));
+        assertTrue(e.getMessage().contains("more than a page"), e.getMessage());
+    }
+}
