@@ -89,7 +89,8 @@
     X(54, CONNECT_LISTENER) /* S path: connect to the seccomp agent's socket (SOCK_STREAM) */ \
     X(55, LSM_LABEL)      /* S attr file under /proc/thread-self/attr, S value: label of the exec */ \
     X(56, LANDLOCK)       /* N rights per rule, V paths: restrict the process with Landlock */ \
-    X(57, MONITOR)        /* S log file, S exit file, I attach, I stdin open, I tty, V on-exit argv */
+    X(57, MONITOR)        /* S log file, S exit file, I attach, I stdin open, I tty, V on-exit argv */ \
+    X(58, UMOUNT)         /* S target, I umount2 flags: a host mount of the engine's (no FFM) */
 
 enum hull_op {
 #define X(code, name) OP_##name = code,
@@ -198,6 +199,7 @@ int op_wait_go(struct cur *c);
 int op_become_root(struct cur *c);
 int op_unshare(struct cur *c);
 int op_mount(struct cur *c);
+int op_umount(struct cur *c);
 int op_open_root(struct cur *c);
 int op_mount_in_root(struct cur *c);
 int op_mknod_in_root(struct cur *c);

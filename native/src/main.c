@@ -125,6 +125,7 @@ static int run_step(const struct step *st)
         CASE(OP_LSM_LABEL, op_lsm_label)
         CASE(OP_LANDLOCK, op_landlock)
         CASE(OP_MONITOR, op_monitor)
+        CASE(OP_UMOUNT, op_umount)
 #undef CASE
     default:
         r = simple_op(st->op, &c);

@@ -188,6 +188,17 @@ int op_mount(struct cur *c)
     return 0;
 }
 
+int op_umount(struct cur *c)
+{
+    const char *target = cur_str(c);
+    int flags = (int)cur_int(c);
+    if (umount2(target, flags) < 0) {
+        detail("umount %s", target);
+        return -errno;
+    }
+    return 0;
+}
+
 int op_open_root(struct cur *c)
 {
     const char *path = cur_str(c);

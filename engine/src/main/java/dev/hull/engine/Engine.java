@@ -61,7 +61,7 @@ public final class Engine {
     public ImageStore images() throws EngineException {
         if (images == null) {
             try {
-                images = ImageStore.open(root);
+                images = ImageStore.open(root, new ExecutorMounts());
             } catch (ImageException e) {
                 throw new EngineException(e.getMessage());
             }

@@ -43,7 +43,7 @@ public final class ImageStore {
     private final LayerStore layers;
     private final Overlay overlay;
 
-    private ImageStore(Path root) throws IOException {
+    private ImageStore(Path root, Mounter mounter) throws IOException {
         this.root = root;
         Path images = root.resolve("images");
         Files.createDirectories(images);
@@ -51,14 +51,19 @@ public final class ImageStore {
         this.lockFile = images.resolve(".lock");
         this.blobs = new BlobStore(images);
         this.layers = new LayerStore(root.resolve("overlay"));
-        this.overlay = new Overlay(root.resolve("overlay"), layers);
+        this.overlay = new Overlay(root.resolve("overlay"), layers, mounter);
     }
 
     public static ImageStore open(Path root) throws ImageException {
+        return open(root, Mounter.FFM);
+    }
+
+    /** With the given way of mounting the containers' overlays. */
+    public static ImageStore open(Path root, Mounter mounter) throws ImageException {
         try {
             Files.createDirectories(root);
             // the real path: mountinfo shows mount points without symlinks
-            ImageStore s = new ImageStore(root.toRealPath());
+            ImageStore s = new ImageStore(root.toRealPath(), mounter);
             try (Lock l = s.lock()) {
                 s.layers.clean();
             }

@@ -1,6 +1,5 @@
 package dev.hull.image;
 
-import dev.hull.sys.FileCalls;
 import dev.hull.sys.MountInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,10 +20,12 @@ final class Overlay {
     private static final Pattern CONTAINER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private final Path dir;
     private final LayerStore layers;
+    private final Mounter mounter;
 
-    Overlay(Path overlayDir, LayerStore layers) throws IOException {
+    Overlay(Path overlayDir, LayerStore layers, Mounter mounter) throws IOException {
         this.dir = overlayDir.resolve("containers");
         this.layers = layers;
+        this.mounter = mounter;
         Files.createDirectories(dir);
     }
 
@@ -82,7 +83,7 @@ final class Overlay {
             Files.createDirectories(work);
             Files.createDirectories(merged);
             Files.writeString(c.resolve("lower"), record.toString());
-            FileCalls.mount("overlay", merged.toString(), "overlay", 0, options(lower, upper, work));
+            mounter.mount("overlay", merged.toString(), "overlay", 0, options(lower, upper, work));
             return merged;
         } catch (IOException e) {
             throw new ImageException("rootfs of container " + containerId + ": " + e.getMessage(), e);
@@ -97,7 +98,7 @@ final class Overlay {
                 return;
             }
             if (mounted(merged)) {
-                FileCalls.umount2(merged.toString(), 0);
+                mounter.unmount(merged.toString(), 0);
             }
             List<String> left = mountsUnder(c);
             if (!left.isEmpty()) {

@@ -4,7 +4,7 @@ import dev.hull.engine.Engine;
 import dev.hull.engine.EngineException;
 import dev.hull.engine.volume.VolumeStore;
 import dev.hull.image.ImageException;
-import dev.hull.sys.FileCalls;
+import dev.hull.runtime.lifecycle.HostMounts;
 import dev.hull.sys.MountInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,12 +79,12 @@ public final class Remover {
     static void unmount(Path p) throws EngineException {
         try {
             for (int i = 0; i < 5 && mounted(p); i++) {
-                FileCalls.umount2(p.toString(), 2 /* MNT_DETACH */);
+                HostMounts.unmount(p.toString(), 2 /* MNT_DETACH */);
             }
             if (mounted(p)) {
                 throw new EngineException("cannot unmount " + p);
             }
-        } catch (IOException e) {
+        } catch (IOException | dev.hull.runtime.HullException e) {
             throw new EngineException("cannot unmount " + p + ": " + e.getMessage());
         }
     }

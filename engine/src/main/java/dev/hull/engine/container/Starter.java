@@ -12,7 +12,7 @@ import dev.hull.runtime.program.LaunchMode;
 import dev.hull.runtime.program.Monitor;
 import dev.hull.runtime.state.ContainerRecord;
 import dev.hull.spec.json.Json;
-import dev.hull.sys.FileCalls;
+import dev.hull.runtime.lifecycle.HostMounts;
 import dev.hull.sys.MountInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -165,9 +165,9 @@ public final class Starter {
                     return;
                 }
             }
-            FileCalls.mount("shm", shm.toString(), "tmpfs", 2 | 4 | 8 /* nosuid nodev noexec */,
+            HostMounts.mount("shm", shm.toString(), "tmpfs", 2 | 4 | 8 /* nosuid nodev noexec */,
                     "mode=1777,size=" + size);
-        } catch (IOException e) {
+        } catch (IOException | HullException e) {
             throw new EngineException("cannot mount the shared /dev/shm on " + shm + ": " + e.getMessage());
         }
     }
