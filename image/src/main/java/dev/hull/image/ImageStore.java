@@ -63,11 +63,9 @@ public final class ImageStore {
         try {
             Files.createDirectories(root);
             // the real path: mountinfo shows mount points without symlinks
-            ImageStore s = new ImageStore(root.toRealPath(), mounter);
-            try (Lock l = s.lock()) {
-                s.layers.clean();
-            }
-            return s;
+            // half-unpacked layers of an interrupted load are cleaned by the next load or import,
+            // under the lock, not by every command that opens the store
+            return new ImageStore(root.toRealPath(), mounter);
         } catch (IOException e) {
             throw new ImageException("image store " + root + ": " + e.getMessage(), e);
         }
@@ -94,6 +92,7 @@ public final class ImageStore {
 
     public List<String> load(Path archive) throws ImageException {
         try (Lock l = lock(); ArchiveDir a = ArchiveDir.open(archive, blobs.tmpDir())) {
+            layers.clean();
             StoreIndex idx = StoreIndex.read(indexFile);
             List<Path> created = new ArrayList<>();
             try {
@@ -124,6 +123,7 @@ public final class ImageStore {
         Reference ref = name == null ? null : Reference.parse(name);
         ImageConfig config = Changes.apply(ImageConfig.EMPTY, changes);
         try (Lock l = lock()) {
+            layers.clean();
             StoreIndex idx = StoreIndex.read(indexFile);
             List<Path> created = new ArrayList<>();
             try {
@@ -388,7 +388,7 @@ public final class ImageStore {
     }
 
     private Image image(StoreIndex idx, StoreIndex.Entry e) throws ImageException {
-        ConfigJson c = ConfigJson.parse(blobs.read(e.id()), "config " + e.id());
+        ConfigJson c = ConfigJson.parse(blobs.readStored(e.id()), "config " + e.id());
         List<String> tags = new ArrayList<>();
         Set<String> digests = new LinkedHashSet<>();
         for (String n : idx.namesOf(e.id())) {

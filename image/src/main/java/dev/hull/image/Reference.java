@@ -1,7 +1,5 @@
 package dev.hull.image;
 
-import java.util.regex.Pattern;
-
 /**
  * An image name as Docker's reference grammar (distribution/reference) reads it:
  * [domain/]path[:tag][@digest]. The first component is a registry domain when it holds a dot or
@@ -9,12 +7,6 @@ import java.util.regex.Pattern;
  * "library/". tag is "latest" when neither tag nor digest is given.
  */
 public record Reference(String domain, String path, String tag, String digest) {
-    private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
-    private static final Pattern DOMAIN = Pattern.compile(
-            "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?"
-            + "|\\[[0-9a-fA-F:]+\\](?::[0-9]+)?");
-    private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
-    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     public static final String DOCKER_HUB = "docker.io";
 
     /** Parses and normalises ref; an invalid one is an ImageException naming it. */
@@ -28,7 +20,7 @@ public record Reference(String domain, String path, String tag, String digest) {
         if (at >= 0) {
             digest = rest.substring(at + 1);
             rest = rest.substring(0, at);
-            if (!DIGEST.matcher(digest).matches()) {
+            if (!isDigest(digest)) {
                 throw new ImageException("invalid reference format: \"" + ref + "\": bad digest");
             }
         }
@@ -37,7 +29,7 @@ public record Reference(String domain, String path, String tag, String digest) {
         if (colon > rest.lastIndexOf('/')) {
             tag = rest.substring(colon + 1);
             rest = rest.substring(0, colon);
-            if (!TAG.matcher(tag).matches()) {
+            if (!isTag(tag)) {
                 throw new ImageException("invalid reference format: \"" + ref + "\": bad tag \"" + tag + "\"");
             }
         }
@@ -48,7 +40,7 @@ public record Reference(String domain, String path, String tag, String digest) {
             String first = rest.substring(0, slash);
             if (first.contains(".") || first.contains(":") || first.equals("localhost")
                     || !first.equals(first.toLowerCase(java.util.Locale.ROOT))) {
-                if (!DOMAIN.matcher(first).matches()) {
+                if (!isDomain(first)) {
                     throw new ImageException("invalid reference format: \"" + ref + "\": bad registry \"" + first + "\"");
                 }
                 domain = first.equals("index.docker.io") ? DOCKER_HUB : first;
@@ -59,7 +51,7 @@ public record Reference(String domain, String path, String tag, String digest) {
             throw new ImageException("invalid reference format: \"" + ref + "\"");
         }
         for (String c : path.split("/", -1)) {
-            if (!COMPONENT.matcher(c).matches()) {
+            if (!isComponent(c)) {
                 throw new ImageException("invalid reference format: \"" + ref + "\""
                         + (c.equals(c.toLowerCase(java.util.Locale.ROOT)) ? "" : ": repository name must be lowercase"));
             }
@@ -71,6 +63,115 @@ public record Reference(String domain, String path, String tag, String digest) {
             tag = "latest";
         }
         return new Reference(domain, path, tag, digest);
+    }
+
+    // The grammar's regular expressions, written out: java.util.regex costs milliseconds of an
+    // interpreted JVM's start-up, and every `hull run` parses a reference.
+
+    /** sha256:[0-9a-f]{64} */
+    static boolean isDigest(String s) {
+        if (s.length() != 71 || !s.startsWith("sha256:")) {
+            return false;
+        }
+        for (int i = 7; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean word(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+    }
+
+    /** [\w][\w.-]{0,127} */
+    static boolean isTag(String s) {
+        if (s.isEmpty() || s.length() > 128 || !word(s.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!word(c) && c != '.' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean lowerAlnum(char c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
+    }
+
+    /** [a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)* */
+    static boolean isComponent(String s) {
+        int i = 0, n = s.length();
+        while (true) {
+            int start = i;
+            while (i < n && lowerAlnum(s.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                return false; // a run of [a-z0-9] is needed here
+            }
+            if (i == n) {
+                return true;
+            }
+            char c = s.charAt(i);
+            if (c == '.') {
+                i++;
+            } else if (c == '_') {
+                i += i + 1 < n && s.charAt(i + 1) == '_' ? 2 : 1;
+            } else if (c == '-') {
+                while (i < n && s.charAt(i) == '-') {
+                    i++;
+                }
+            } else {
+                return false;
+            }
+        }
+    }
+
+    /** host labels ([a-zA-Z0-9] with inner '-') joined by '.', or [ipv6], then an optional :port */
+    static boolean isDomain(String s) {
+        int colon = s.startsWith("[") ? s.indexOf("]:") + 1 : s.lastIndexOf(':');
+        String host = colon > 0 ? s.substring(0, colon) : s;
+        if (colon > 0) {
+            String port = s.substring(colon + 1);
+            if (port.isEmpty()) {
+                return false;
+            }
+            for (int i = 0; i < port.length(); i++) {
+                if (!Character.isDigit(port.charAt(i))) {
+                    return false;
+                }
+            }
+        }
+        if (host.startsWith("[")) {
+            if (!host.endsWith("]") || host.length() < 3) {
+                return false;
+            }
+            for (int i = 1; i < host.length() - 1; i++) {
+                char c = host.charAt(i);
+                if (!(c == ':' || c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (String label : host.split("\\.", -1)) {
+            if (label.isEmpty() || label.charAt(0) == '-' || label.charAt(label.length() - 1) == '-') {
+                return false;
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-')) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** "docker.io/library/busybox" */

@@ -68,4 +68,25 @@ class ReferenceTest {
                 () -> Overlay.options(java.util.Collections.nCopies(100, l), java.nio.file.Path.of("/u"), java.nio.file.Path.of("/w")));
         assertTrue(e.getMessage().contains("more than a page"), e.getMessage());
     }
+
+    @Test
+    void theGrammarsPartsWrittenOut() {
+        for (String ok : new String[] {"a", "a0", "a.b", "a_b", "a__b", "a-b", "a---b", "a.b-c__d"}) {
+            org.junit.jupiter.api.Assertions.assertTrue(Reference.isComponent(ok), ok);
+        }
+        for (String bad : new String[] {"", "A", "_a", "a_", "a..b", "a___b", "a.-b", "-a", "a-", "a/b", "a b"}) {
+            org.junit.jupiter.api.Assertions.assertFalse(Reference.isComponent(bad), bad);
+        }
+        for (String ok : new String[] {"localhost", "localhost:5000", "my-registry.example.io", "REG.io:443", "[::1]:5000", "[fe80::1]"}) {
+            org.junit.jupiter.api.Assertions.assertTrue(Reference.isDomain(ok), ok);
+        }
+        for (String bad : new String[] {"-bad.io", "bad-.io", "a..io", "host:", "host:p1", "[::1", "[]", "a_b.io"}) {
+            org.junit.jupiter.api.Assertions.assertFalse(Reference.isDomain(bad), bad);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(Reference.isTag("v1.2_3-rc"));
+        org.junit.jupiter.api.Assertions.assertFalse(Reference.isTag(".v1"));
+        org.junit.jupiter.api.Assertions.assertFalse(Reference.isTag("x".repeat(129)));
+        org.junit.jupiter.api.Assertions.assertTrue(Reference.isDigest("sha256:" + "ab".repeat(32)));
+        org.junit.jupiter.api.Assertions.assertFalse(Reference.isDigest("sha256:" + "AB".repeat(32)));
+    }
 }
