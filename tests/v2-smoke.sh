@@ -8,8 +8,11 @@
 #   limits     an OOM kill, a fork bomb stopped by pids.max, a 1 MiB container that still runs
 #   devices    the eBPF device filter: defaults work, a block device is refused unless allowed
 #   live       update (device filter, memory, pids, cpu), pause/resume, events --stats, delete
+#   engine     hull (the Docker-style engine): an image imported, -m/--cpus/--pids-limit in the v2
+#              files, the container's own cgroup namespace, an OOM kill seen by inspect, rm -f
 # What the guest lacks (a block device module, bfq, huge pages, bpftool) is skipped with a reason.
 #   tests/v2-smoke.sh          (on the host: boots the guest and runs itself there)
+#   V2_SECTIONS=engine tests/v2-smoke.sh   (some sections only)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 v2vm=${V2VM:-$top/../shared/tools/v2vm}
@@ -464,10 +467,40 @@ live() {
     gone live
 }
 
-basics
-resources
-limits
-devices
-live
+engine() {
+    section "engine: hull run -d -m 64m --cpus 0.5 --pids-limit 30"
+    local e=("$top/bin/hull" --root "$work/engine" --runroot "$work/engine-run")
+    "${e[@]}" import "$top/build/busybox-rootfs.tar" busybox >/dev/null
+    local id
+    id=$("${e[@]}" run -d --name v2 -m 64m --cpus 0.5 --pids-limit 30 busybox sleep 300)
+    file_is "hull/$id" memory.max 67108864
+    file_is "hull/$id" memory.swap.max 67108864
+    file_is "hull/$id" cpu.max "50000 100000"
+    file_is "hull/$id" pids.max 30
+    local inside
+    inside=$("${e[@]}" exec v2 cat /sys/fs/cgroup/memory.max /proc/self/cgroup)
+    [ "$inside" = "$(printf '67108864\n0::/')" ] || fail "engine: inside the container: $inside"
+    echo "  inside: memory.max 67108864, its own cgroup namespace (0::/)"
+    "${e[@]}" stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDs}}' | grep -q '^v2 .* / 64MiB 1$' \
+        || fail "engine: stats: $("${e[@]}" stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDs}}')"
+    echo "  stats: $("${e[@]}" stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDs}}')"
+    "${e[@]}" rm -f v2 >/dev/null
+    [ ! -e "$cg/hull/$id" ] || fail "engine: cgroup $cg/hull/$id left behind"
+
+    section "engine: an OOM kill"
+    local code=0
+    "${e[@]}" run --name oom -m 16m --memory-swap 16m busybox sh -c 'x=aaaaaaaaaaaaaaaa; while true; do x=$x$x; done' \
+        || code=$?
+    [ "$code" = 137 ] || fail "engine: the hog exited $code, expected 137"
+    [ "$("${e[@]}" inspect --format '{{.State.OOMKilled}}' oom)" = true ] || fail "engine: OOMKilled is not true"
+    echo "  exit 137, OOMKilled true"
+    "${e[@]}" rm -f oom >/dev/null
+    ! grep -q "$work" /proc/self/mountinfo || fail "engine: mounts left: $(grep "$work" /proc/self/mountinfo)"
+}
+
+# V2_SECTIONS="engine live" runs only those
+for s in ${V2_SECTIONS:-basics resources limits devices live engine}; do
+    "$s"
+done
 rm -rf "$work"
 echo "v2-smoke: ok (in the guest: $((SECONDS - t0)) s)"

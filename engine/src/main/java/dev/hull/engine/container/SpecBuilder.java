@@ -110,7 +110,9 @@ public final class SpecBuilder {
         }
         if (apparmor != null) {
             process.put("apparmorProfile", apparmor);
-        } else if (in.facts().apparmor() && !privileged) {
+        } else if (in.facts().apparmor() && !privileged
+                && java.nio.file.Files.isDirectory(Path.of("/sys/kernel/security/apparmor"))) {
+            // as Docker's daemon: only where the profile can be loaded (securityfs mounted)
             process.put("apparmorProfile", "hull-default");
         }
         if (!label.isEmpty() && !labelDisabled) {
