@@ -55,9 +55,18 @@ public final class Creator {
                 rootfsMade = true;
                 dev.hull.runtime.Trace.mark("rootfs mounted");
                 Users.resolve(rootfs, SpecBuilder.str(config.get("User")), SpecBuilder.strings(host.get("GroupAdd")));
+                if (host.get("UidMap") != null) {
+                    IdShift.apply(rootfs, host.get("UidMap"), host.get("GidMap"));
+                }
                 List<Map<String, Object>> mounts = MountPlanner.plan(engine, host, rootfs, image.config().volumes());
                 EtcFiles.write(dir, SpecBuilder.str(config.get("Hostname")),
                         SpecBuilder.str(host.get("NetworkMode")).equals("host"));
+                if (host.get("UidMap") != null) { // the container's root owns them, as with Docker's userns-remap
+                    for (String f : new String[] {"hostname", "hosts", "resolv.conf"}) {
+                        Files.setAttribute(dir.resolve(f), "unix:uid", (int) IdShift.toHost(SpecBuilder.list(host.get("UidMap")), 0));
+                        Files.setAttribute(dir.resolve(f), "unix:gid", (int) IdShift.toHost(SpecBuilder.list(host.get("GidMap")), 0));
+                    }
+                }
                 Container c = new Container(id, name, Times.now(), image.id(), command.get(0),
                         command.subList(1, command.size()), config, host, mounts, Container.State.created(), 0,
                         false, rootfs.toString(), dir.resolve("container.log").toString(),
