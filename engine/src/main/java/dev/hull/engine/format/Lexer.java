@@ -259,51 +259,37 @@ final class Lexer {
     }
 
     private void quoted(int start, boolean space) throws TemplateException {
-        int n = s.length();
-        p++;
-        while (true) {
-            if (p >= n) {
-                throw error(start, "unterminated quoted string");
-            }
-            char c = s.charAt(p);
-            if (c == '\\') {
-                p++;
-                if (p >= n || s.charAt(p) == '\n') {
-                    throw error(start, "unterminated quoted string");
-                }
-            } else if (c == '\n') {
-                throw error(start, "unterminated quoted string");
-            } else if (c == '"') {
-                p++;
-                break;
-            }
-            p++;
-        }
+        delimited(start, '"', "unterminated quoted string");
         add(STRING, start, space);
     }
 
     private void charConstant(int start, boolean space) throws TemplateException {
+        delimited(start, '\'', "unterminated character constant");
+        add(CHAR, start, space);
+    }
+
+    /** Past a "..." or '...' literal (escapes skipped; a newline or the end leaves it open). */
+    private void delimited(int start, char quote, String unterminated) throws TemplateException {
         int n = s.length();
         p++;
         while (true) {
             if (p >= n) {
-                throw error(start, "unterminated character constant");
+                throw error(start, unterminated);
             }
             char c = s.charAt(p);
             if (c == '\\') {
                 p++;
                 if (p >= n || s.charAt(p) == '\n') {
-                    throw error(start, "unterminated character constant");
+                    throw error(start, unterminated);
                 }
             } else if (c == '\n') {
-                throw error(start, "unterminated character constant");
-            } else if (c == '\'') {
+                throw error(start, unterminated);
+            } else if (c == quote) {
                 p++;
-                break;
+                return;
             }
             p++;
         }
-        add(CHAR, start, space);
     }
 
     private void number(int start, boolean space) throws TemplateException {
