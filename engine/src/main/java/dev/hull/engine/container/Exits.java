@@ -64,6 +64,18 @@ public final class Exits {
         return started != null && started.isAfter(java.time.Instant.now().minusSeconds(60));
     }
 
+    /** {@link #reconcile} for listings: null when the container was removed meanwhile (--rm, rm -f). */
+    public static Container reconcileListed(Engine engine, Container c) throws EngineException {
+        try {
+            return reconcile(engine, c);
+        } catch (EngineException e) {
+            if (!Files.exists(engine.containers().dir(c.id()).resolve("container.json"))) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     /** Under the lock: the exit of a container whose process is gone. */
     static Container record(Engine engine, Container c, int knownStatus) throws EngineException {
         Path exitFile = engine.containers().dir(c.id()).resolve("exit.json");
