@@ -53,8 +53,12 @@ class ResourcesIT extends EngineTest {
     }
 
     @Test
-    void cpusetLimitsTheCpusTheProcessMayRunOn() {
-        String s = sh(List.of("--cpuset-cpus", "0"), "grep Cpus_allowed_list /proc/self/status");
-        assertEquals("Cpus_allowed_list:\t0", s);
+    void cpusetAndPidsLimitsAreEnforced() {
+        // sh and 3 sleeps fill a pids limit of 4: the 4th fork fails (and busybox sh gives up with 2)
+        Result r = hull("run", "--rm", "--cpuset-cpus", "0", "--pids-limit", "4", "busybox", "sh", "-c",
+                "grep Cpus_allowed_list /proc/self/status; for i in 1 2 3 4 5; do sleep 1 & done; wait");
+        assertEquals("Cpus_allowed_list:\t0", r.out().strip(), r::toString);
+        assertEquals("sh: can't fork: Resource temporarily unavailable", r.err().strip(), r::toString);
+        assertEquals(2, r.code(), r::toString);
     }
 }
