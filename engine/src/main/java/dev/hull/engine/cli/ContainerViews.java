@@ -29,8 +29,8 @@ final class ContainerViews {
         boolean all = f.bool("all") || f.bool("latest") || f.get("last") != null;
         List<Container> cs = engine.containers().all();
         for (int i = cs.size() - 1; i >= 0; i--) { // newest first
-            Container c = Exits.reconcile(engine, cs.get(i));
-            if (!all && !c.state().running()) {
+            Container c = Exits.reconcileListed(engine, cs.get(i));
+            if (c == null || !all && !c.state().running()) {
                 continue;
             }
             if (!matches(c, f.all("filter"))) {

@@ -41,8 +41,8 @@ final class Stats {
             List<Container> cs = new ArrayList<>();
             if (f.positional().isEmpty()) {
                 for (Container c : engine.containers().all()) {
-                    c = Exits.reconcile(engine, c);
-                    if (c.state().running() || f.bool("all")) {
+                    c = Exits.reconcileListed(engine, c);
+                    if (c != null && (c.state().running() || f.bool("all"))) {
                         cs.add(c);
                     }
                 }

@@ -56,7 +56,24 @@ public final class ContainerStore {
         if (!Files.isDirectory(dir(id))) {
             throw new EngineException("No such container: " + id);
         }
-        return lock(dir(id).resolve(".lock"));
+        try {
+            // not lock(Path): creating the directory again would undo a removal running meanwhile
+            return take(FileChannel.open(dir(id).resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    dir(id).resolve(".lock"));
+        } catch (NoSuchFileException e) {
+            throw new EngineException("No such container: " + id);
+        } catch (IOException e) {
+            throw new EngineException("cannot lock " + dir(id).resolve(".lock") + ": " + e.getMessage());
+        }
+    }
+
+    private static Lock take(FileChannel ch, Path file) throws IOException, EngineException {
+        FileLock l = ch.lock();
+        if (l == null) {
+            ch.close();
+            throw new EngineException("cannot lock " + file);
+        }
+        return new Lock(ch);
     }
 
     private static Lock lock(Path file) throws EngineException {

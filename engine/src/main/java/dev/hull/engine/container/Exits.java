@@ -43,10 +43,36 @@ public final class Exits {
         try (ContainerStore.Lock lock = engine.containers().lock(c.id())) {
             Container now = engine.containers().load(c.id());
             if (!now.state().running() || now.state().status().equals("restarting")
-                    || RuntimeView.alive(engine, c.id())) {
+                    || RuntimeView.alive(engine, c.id()) || starting(engine, now)) {
                 return now;
             }
             return record(engine, now, -1);
+        }
+    }
+
+    /**
+     * A start in progress: Starter saves "running" (pid 0) before the runtime has the container,
+     * so "no runtime container" is no exit yet; taking it for one would delete the container being
+     * started (an earlier run's exit handler did, after a quick restart). A start that died
+     * half-way is recorded as exited after a minute.
+     */
+    private static boolean starting(Engine engine, Container c) {
+        if (c.state().pid() != 0 || RuntimeView.record(engine, c.id()) != null) {
+            return false;
+        }
+        java.time.Instant started = Times.parse(c.state().startedAt());
+        return started != null && started.isAfter(java.time.Instant.now().minusSeconds(60));
+    }
+
+    /** {@link #reconcile} for listings: null when the container was removed meanwhile (--rm, rm -f). */
+    public static Container reconcileListed(Engine engine, Container c) throws EngineException {
+        try {
+            return reconcile(engine, c);
+        } catch (EngineException e) {
+            if (!Files.exists(engine.containers().dir(c.id()).resolve("container.json"))) {
+                return null;
+            }
+            throw e;
         }
     }
 

@@ -16,7 +16,7 @@ public final class Stopper {
 
     public static void stop(Engine engine, Container c, Long timeoutSeconds) throws EngineException {
         c = Exits.reconcile(engine, c);
-        markStopped(engine, c);
+        c = markStopped(engine, c);
         if (!c.state().running() || c.state().status().equals("restarting")) {
             return;
         }
@@ -64,12 +64,23 @@ public final class Stopper {
         }
     }
 
-    static void markStopped(Engine engine, Container c) throws EngineException {
+    /**
+     * The container as marked stopped by its user. One waiting to be restarted (its exit handler
+     * sleeps) is exited from now on: the handler will not restart it and nothing else would
+     * change its status.
+     */
+    static Container markStopped(Engine engine, Container c) throws EngineException {
         try (ContainerStore.Lock lock = engine.containers().lock(c.id())) {
             Container now = engine.containers().load(c.id());
-            if (!now.manuallyStopped()) {
+            if (now.state().status().equals("restarting")) {
+                Container.State s = now.state();
+                now = now.withState(new Container.State("exited", 0, s.exitCode(), s.oomKilled(), s.error(),
+                        s.startedAt(), s.finishedAt()));
+                engine.containers().save(now.withRestart(now.restartCount(), true));
+            } else if (!now.manuallyStopped()) {
                 engine.containers().save(now.withRestart(now.restartCount(), true));
             }
+            return engine.containers().load(c.id());
         }
     }
 

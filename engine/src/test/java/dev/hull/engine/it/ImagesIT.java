@@ -1,0 +1,63 @@
+package dev.hull.engine.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Docker: Up & Running ("Working with images"): save/load round trip, listing, removal, OCI archives. */
+class ImagesIT extends EngineTest {
+
+    @Test
+    void saveRmiLoadRoundTrip() throws Exception {
+        String imageId = out("image", "inspect", "--format", "{{.Id}}", "busybox");
+        assertTrue(imageId.matches("sha256:[0-9a-f]{64}"), imageId);
+        ok("tag", "busybox", "copy:v1");
+        assertEquals(List.of("busybox:latest", "copy:v1"),
+                out("images", "--format", "{{.Repository}}:{{.Tag}}").lines().sorted().toList());
+        Path tar = dir.resolve("saved.tar");
+        ok("save", "-o", tar.toString(), "copy:v1");
+        assertTrue(Files.size(tar) > 1_000_000, "the archive holds the layer");
+        ok("rmi", "copy:v1");
+        assertEquals(List.of("busybox:latest"), out("images", "--format", "{{.Repository}}:{{.Tag}}").lines().toList());
+        assertNotEquals(0, hull("run", "--rm", "copy:v1", "true").code());
+        ok("load", "-i", tar.toString());
+        assertEquals(imageId, out("image", "inspect", "--format", "{{.Id}}", "copy:v1"));
+        assertEquals("loaded", sh(List.of(), "echo loaded").strip());
+        assertEquals("from copy", out("run", "--rm", "copy:v1", "echo", "from", "copy"));
+        ok("rmi", "copy:v1");
+    }
+
+    @Test
+    void rmiOfAnImageInUseFails() {
+        sleeper("--name", "user-of-image");
+        Result r = hull("rmi", "busybox");
+        assertNotEquals(0, r.code(), r::toString);
+        assertTrue(out("images", "--format", "{{.Repository}}:{{.Tag}}").contains("busybox:latest"));
+        // with another tag, rmi of one only untags (as Docker), even while a container uses the image
+        ok("tag", "busybox", "used:v1");
+        ok("rmi", "used:v1");
+        assertEquals(List.of("busybox:latest"), out("images", "--format", "{{.Repository}}:{{.Tag}}").lines().toList());
+        assertEquals("still", out("exec", "user-of-image", "echo", "still"));
+    }
+
+    @Test
+    void loadsAnOciArchiveMadeBySkopeo() throws Exception {
+        Path skopeo = Path.of("/usr/bin/skopeo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(skopeo), "no skopeo");
+        Path docker = dir.resolve("for-skopeo.tar");
+        ok("save", "-o", docker.toString(), "busybox");
+        Path oci = dir.resolve("oci.tar");
+        Result c = exec(List.of(skopeo.toString(), "copy", "-q", "docker-archive:" + docker,
+                "oci-archive:" + oci + ":skopeo/bb:oci"), Duration.ofSeconds(60));
+        assertEquals(0, c.code(), c::toString);
+        ok("load", "-i", oci.toString());
+        assertEquals("uid=0(root) gid=0(root)", out("run", "--rm", "skopeo/bb:oci", "id"));
+        ok("rmi", "skopeo/bb:oci");
+    }
+}

@@ -1,0 +1,217 @@
+package dev.hull.engine.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Docker: Up & Running ("Working with containers") and Docker in Action: exit codes, what a
+ * failed run leaves (nothing), logs, wait, restart and its policies, pause, rename, exec, inspect.
+ */
+class LifecycleIT extends EngineTest {
+
+    @Test
+    void exitCodesAndFailedRunsLeaveNothing() throws IOException {
+        sleeper("--name", "taken");
+        List<String> before = containers();
+        List<String> mountsBefore = mountsUnder(dir);
+        // a cgroup parent of its own: the cgroups of containers that never show an id can be checked
+        String parent = "hull-eit-" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+        try {
+            assertEquals(3, hull("run", "--rm", "busybox", "sh", "-c", "exit 3").code());
+            Result nosuch = hull("run", "--cgroup-parent", parent, "busybox", "nosuch");
+            assertEquals(127, nosuch.code(), nosuch::toString);
+            Result notExec = hull("run", "--cgroup-parent", parent, "busybox", "/etc/passwd");
+            assertEquals(126, notExec.code(), notExec::toString);
+            assertEquals(125, hull("run", "-m", "12zz", "busybox", "true").code());
+            assertEquals(125, hull("run", "--no-such-flag", "busybox", "true").code());
+            assertEquals(125, hull("run", "nosuchimage", "true").code());
+            Result inUse = hull("run", "--name", "taken", "--cgroup-parent", parent, "busybox", "true");
+            assertEquals(125, inUse.code(), inUse::toString);
+            assertTrue(inUse.err().contains("already in use"), inUse::toString);
+
+            assertEquals(before, containers(), "a failed run left a container record");
+            assertEquals(before, storeEntries("containers"), "a failed run left a container directory");
+            assertEquals(before, storeEntries("overlay/containers"), "a failed run left an overlay directory");
+            assertEquals(mountsBefore, mountsUnder(dir), "a failed run left a mount");
+            for (String controller : cgroupControllers()) {
+                Path p = Path.of("/sys/fs/cgroup", controller, parent);
+                if (Files.isDirectory(p)) {
+                    try (Stream<Path> s = Files.list(p)) {
+                        assertEquals(List.of(), s.filter(Files::isDirectory).toList(), "a failed run left a cgroup");
+                    }
+                }
+            }
+        } finally {
+            for (String controller : cgroupControllers()) {
+                Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller, parent));
+            }
+        }
+    }
+
+    @Test
+    void rmForceOfARunningContainerLeavesNothing() {
+        String id = sleeper();
+        long pid = pid(id);
+        Path merged = dir.resolve("root/overlay/containers").resolve(id).resolve("merged");
+        assertTrue(mountsUnder(dir).contains(merged.toString()), () -> "no overlay at " + merged);
+        assertTrue(Files.isDirectory(cgroup("memory", id)));
+        ok("rm", "-f", id);
+        assertFalse(Files.exists(Path.of("/proc/" + pid)), "the container's process is alive");
+        assertFalse(mountsUnder(dir).contains(merged.toString()), "the overlay is still mounted");
+        for (String controller : cgroupControllers()) {
+            assertFalse(Files.exists(cgroup(controller, id)), "cgroup left in " + controller);
+        }
+        assertFalse(Files.exists(dir.resolve("root/containers").resolve(id)));
+        assertEquals(List.of(), containers());
+    }
+
+    @Test
+    void logsFollowTailAndWait() {
+        out("run", "-d", "--name", "talker", "busybox", "sh", "-c",
+                "echo out1; echo err1 >&2; sleep 1; echo out2; exit 5");
+        Result follow = hull("logs", "-f", "talker"); // returns when the container exits
+        assertEquals(0, follow.code(), follow::toString);
+        assertEquals("out1\nout2\n", follow.out());
+        assertEquals("err1\n", follow.err());
+        assertEquals("5", out("wait", "talker"));
+        assertEquals("out2", out("logs", "--tail", "1", "talker"));
+        assertEquals("exited 5", out("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "talker"));
+    }
+
+    @Test
+    void restartGivesANewProcess() throws Exception {
+        String id = sleeper("--name", "again");
+        long first = pid(id);
+        ok("restart", "-t", "0", "again");
+        long second = pid(id);
+        assertNotEquals(first, second);
+        assertTrue(Files.exists(Path.of("/proc/" + second)));
+        assertFalse(Files.exists(Path.of("/proc/" + first)));
+        Thread.sleep(1500); // the first run's exit handler must leave the second run alone
+        JsonNode state = inspect(id).get("State");
+        assertEquals("running", state.get("Status").asText(), state::toString);
+        assertEquals(second, state.get("Pid").asLong());
+        assertTrue(Files.exists(Path.of("/proc/" + second)), "the restarted container died: " + state);
+    }
+
+    @Test
+    void restartPolicies() throws Exception {
+        out("run", "-d", "--name", "flaky", "--restart", "on-failure:2", "busybox", "sh", "-c", "exit 1");
+        out("run", "-d", "--name", "always", "--restart", "always", "busybox", "sh", "-c", "sleep 0.2");
+        String fmt = "{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}";
+        assertTrue(eventually(15_000, () -> hull("inspect", "--format", fmt, "flaky").out().strip().equals("exited 2 1")),
+                () -> "on-failure:2 should end exited after 2 restarts: " + hull("inspect", "--format", fmt, "flaky").out());
+        assertTrue(eventually(10_000, () -> Integer.parseInt(out("inspect", "--format", "{{.RestartCount}}", "always")) >= 1),
+                "--restart always did not restart");
+        ok("stop", "-t", "0", "always");
+        Thread.sleep(1500);
+        String stopped = out("inspect", "--format", "{{.State.Status}} {{.RestartCount}}", "always");
+        assertTrue(stopped.startsWith("exited "), "a stopped --restart always container came back: " + stopped);
+        Thread.sleep(1000);
+        assertEquals(stopped, out("inspect", "--format", "{{.State.Status}} {{.RestartCount}}", "always"));
+    }
+
+    @Test
+    void autoRemoveOfADetachedContainer() {
+        String id = out("run", "--rm", "-d", "busybox", "true");
+        assertTrue64(id);
+        assertTrue(eventually(10_000, () -> containers().isEmpty()), () -> "still there: " + containers());
+    }
+
+    @Test
+    void pauseUnpauseRenameExecHostname() throws Exception {
+        String id = sleeper("--name", "box");
+        assertTrue64(id);
+        Path freezer = cgroup("freezer", id).resolve("freezer.state");
+        ok("pause", "box");
+        assertEquals("FROZEN", read(freezer));
+        assertTrue(out("ps", "--format", "{{.Names}} {{.Status}}").contains("box Up"), "ps");
+        assertTrue(out("ps", "--format", "{{.Status}}").contains("(Paused)"));
+        assertEquals("paused", out("inspect", "--format", "{{.State.Status}}", "box"));
+        ok("unpause", "box");
+        assertEquals("THAWED", read(freezer));
+
+        ok("rename", "box", "crate");
+        assertNotEquals(0, hull("inspect", "box").code());
+        assertEquals("/crate", inspect("crate").get("Name").asText());
+
+        long pid = pid(id);
+        Result e = hull("exec", "-u", "nobody", "-e", "FOO=bar", "crate", "sh", "-c",
+                "id -u; echo $FOO; readlink /proc/self/ns/pid; readlink /proc/self/ns/mnt; hostname");
+        assertEquals(0, e.code(), e::toString);
+        List<String> l = e.out().lines().toList();
+        assertEquals("65534", l.get(0));
+        assertEquals("bar", l.get(1));
+        assertEquals(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/pid")).toString(), l.get(2));
+        assertEquals(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/mnt")).toString(), l.get(3));
+        assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString(), l.get(3));
+        assertEquals(id.substring(0, 12), l.get(4), "the hostname is the short id");
+        assertEquals(7, hull("exec", "crate", "sh", "-c", "exit 7").code());
+    }
+
+    @Test
+    void inspectJson() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("inspect-src"));
+        String id = out("run", "-d", "--name", "looked-at", "-m", "64m", "--cpu-shares", "256", "--cpus", "0.5",
+                "--cpuset-cpus", "0", "--cap-add", "SYS_PTRACE", "--cap-drop", "MKNOD", "-u", "nobody",
+                "--security-opt", "no-new-privileges", "--ipc", "shareable", "-e", "A=1", "-l", "k=v",
+                "-v", src + ":/src", "busybox", "sleep", "1000");
+        JsonNode c = inspect("looked-at");
+        assertEquals(id, c.get("Id").asText());
+        assertEquals("/looked-at", c.get("Name").asText());
+        JsonNode s = c.get("State");
+        assertEquals("running", s.get("Status").asText());
+        assertTrue(s.get("Running").asBoolean());
+        assertEquals(pid(id), s.get("Pid").asLong());
+        assertEquals(0, s.get("ExitCode").asInt());
+        assertFalse(s.get("OOMKilled").asBoolean());
+        assertTrue(s.get("StartedAt").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), s::toString);
+        assertEquals("0001-01-01T00:00:00Z", s.get("FinishedAt").asText());
+        JsonNode cfg = c.get("Config");
+        assertEquals("nobody", cfg.get("User").asText());
+        assertEquals("[\"sleep\",\"1000\"]", cfg.get("Cmd").toString());
+        assertTrue(cfg.has("Entrypoint"));
+        assertTrue(cfg.get("Env").toString().contains("\"A=1\""), cfg::toString);
+        assertEquals("busybox", cfg.get("Image").asText());
+        assertEquals("v", cfg.get("Labels").get("k").asText());
+        JsonNode h = c.get("HostConfig");
+        assertEquals(67108864L, h.get("Memory").asLong());
+        assertEquals(256, h.get("CpuShares").asLong());
+        assertEquals(500_000_000L, h.get("NanoCpus").asLong());
+        assertEquals("0", h.get("CpusetCpus").asText());
+        assertEquals("[\"CAP_SYS_PTRACE\"]", h.get("CapAdd").toString());
+        assertEquals("[\"CAP_MKNOD\"]", h.get("CapDrop").toString());
+        assertFalse(h.get("Privileged").asBoolean());
+        assertEquals("[\"no-new-privileges\"]", h.get("SecurityOpt").toString());
+        assertEquals("shareable", h.get("IpcMode").asText());
+        assertEquals("[\"" + src + ":/src\"]", h.get("Binds").toString());
+        assertEquals(0, c.get("RestartCount").asInt());
+        JsonNode mounts = c.get("Mounts");
+        assertEquals(1, mounts.size(), mounts::toString);
+        assertEquals("bind", mounts.get(0).get("Type").asText());
+        assertEquals(src.toString(), mounts.get(0).get("Source").asText());
+        assertEquals("/src", mounts.get(0).get("Destination").asText());
+
+        assertEquals(h, JSON.readTree(out("inspect", "--format", "{{json .HostConfig}}", "looked-at")));
+        assertEquals(src.toString(), out("inspect", "--format", "{{range .Mounts}}{{.Source}}{{end}}", "looked-at"));
+        // what the kernel got, for the same flags
+        Result k = hull("exec", "looked-at", "sh", "-c", "grep -E '^(CapEff|NoNewPrivs|Cpus_allowed_list):' /proc/self/status; id -u");
+        List<String> l = new ArrayList<>(k.out().lines().toList());
+        long eff = (Long.parseLong(SecurityIT.DEFAULT_CAPS, 16) | (1L << 19)) & ~(1L << 27);
+        // exec as nobody: no effective capabilities; the bounding set is checked by SecurityIT
+        assertEquals(List.of("CapEff:\t0000000000000000", "NoNewPrivs:\t1", "Cpus_allowed_list:\t0", "65534"), l,
+                () -> "expected bounding set " + Long.toHexString(eff));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.hull.engine.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Docker in Action ch. 6, "Running as a user"; Container Security, running as non-root. */
+class UsersIT extends EngineTest {
+
+    @Test
+    void userByNameAndByNumbers() {
+        String s = sh(List.of("-u", "nobody"), "id; grep -E '^(Uid|Gid):' /proc/self/status");
+        assertEquals("uid=65534(nobody) gid=65534(nogroup)\nUid:\t65534\t65534\t65534\t65534\n"
+                + "Gid:\t65534\t65534\t65534\t65534", s);
+    }
+
+    @Test
+    void numericUserAndGroup() {
+        String s = sh(List.of("-u", "10000:20000"), "grep -E '^(Uid|Gid):' /proc/self/status");
+        assertEquals("Uid:\t10000\t10000\t10000\t10000\nGid:\t20000\t20000\t20000\t20000", s);
+    }
+
+    @Test
+    void unknownUserFails125AndLeavesNoContainer() {
+        Result r = hull("run", "-u", "nosuchuser", "busybox", "id");
+        assertEquals(125, r.code(), r::toString);
+        assertTrue(r.err().contains("nosuchuser"), r::toString);
+        assertEquals(List.of(), containers());
+    }
+
+    @Test
+    void bindMountPermissionsAreTheHostsAndFilesGetTheContainersIds() throws Exception {
+        Path vol = Files.createDirectory(dir.resolve("vol-perms"));
+        Path secret = vol.resolve("secret");
+        Files.writeString(secret, "top secret\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(vol, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String bind = vol + ":/data";
+
+        Result denied = hull("run", "--rm", "-u", "nobody", "-v", bind, "busybox", "cat", "/data/secret");
+        assertNotEquals(0, denied.code(), denied::toString);
+        assertTrue(denied.err().contains("Permission denied"), denied::toString);
+        assertEquals("top secret", sh(List.of("-v", bind), "cat /data/secret"));
+
+        sh(List.of("-u", "2000:2000", "-v", bind), "echo x > /data/made-by-2000");
+        Path made = vol.resolve("made-by-2000");
+        assertEquals(2000, (int) Files.getAttribute(made, "unix:uid"));
+        assertEquals(2000, (int) Files.getAttribute(made, "unix:gid"));
+    }
+}
