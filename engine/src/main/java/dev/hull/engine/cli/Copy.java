@@ -5,18 +5,27 @@ import dev.hull.engine.EngineException;
 import dev.hull.engine.container.Container;
 import dev.hull.runtime.rootfs.RootfsPaths;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * {@code hull cp CONTAINER:SRC DEST} and {@code hull cp SRC CONTAINER:DEST}, through the container's
- * root filesystem (its overlay), with paths inside it resolved without following symlinks out of
- * it. As with Docker, a directory is copied with its contents, into DEST when DEST is a directory;
- * what is copied into a container belongs to root there. Volumes mounted in the container are not
- * reached (they are not in its overlay).
+ * {@code hull cp CONTAINER:SRC DEST|-} and {@code hull cp SRC|- CONTAINER:DEST}. A path in the
+ * container is looked up as the container sees it: under one of its mounts (volumes, binds, its
+ * /etc files) in that mount's source, else in its overlay rootfs, resolved without following
+ * symlinks out of either. As with Docker, a directory is copied with its contents, into DEST when
+ * DEST is a directory; "-" is a tar stream on stdout or stdin; what is copied into a container
+ * belongs to root there. The lookup happens before the copy: a running container that swaps a
+ * directory for a symlink at that moment could race it.
  */
 final class Copy {
     private Copy() {}
@@ -30,23 +39,69 @@ final class Copy {
         try {
             if (a >= 0) {
                 Container c = engine.containers().find(from.substring(0, a));
-                Path src = RootfsPaths.resolve(Path.of(c.rootfs()), from.substring(a + 1));
+                String inside = from.substring(a + 1);
+                Path src = inContainer(c, inside);
                 if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new EngineException("Could not find the file " + from.substring(a + 1) + " in container " + c.name());
+                    throw new EngineException("Could not find the file " + inside + " in container " + c.name());
                 }
-                copy(src, target(Path.of(to), src), false);
+                if (to.equals("-")) {
+                    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new NoClose(System.out))) {
+                        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                        addToTar(tar, src, src.getFileName() == null ? "root" : src.getFileName().toString());
+                    }
+                    System.out.flush();
+                } else {
+                    copy(src, target(Path.of(to), src), false);
+                }
             } else {
                 Container c = engine.containers().find(to.substring(0, b));
-                Path src = Path.of(from);
-                if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new EngineException("cp: no such file or directory: " + from);
+                Path dest = inContainer(c, to.substring(b + 1));
+                if (from.equals("-")) {
+                    if (!Files.isDirectory(dest)) {
+                        throw new EngineException("cp: the destination of a tar stream must be a directory: " + to);
+                    }
+                    extract(System.in, dest);
+                } else {
+                    Path src = Path.of(from);
+                    if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new EngineException("cp: no such file or directory: " + from);
+                    }
+                    copy(src, target(dest, src), true);
                 }
-                Path dest = RootfsPaths.resolve(Path.of(c.rootfs()), to.substring(b + 1));
-                copy(src, target(dest, src), true);
             }
         } catch (IOException e) {
             throw new EngineException("cp: " + e.getMessage());
         }
+    }
+
+    /** The host path of a container path: in the source of the mount that covers it, or in the rootfs. */
+    static Path inContainer(Container c, String path) throws IOException {
+        String p = path.startsWith("/") ? path : "/" + path;
+        String best = null;
+        String source = null;
+        for (Map<String, Object> m : c.mounts()) {
+            String d = String.valueOf(m.get("Destination"));
+            if (!"tmpfs".equals(m.get("Type")) && covers(d, p) && (best == null || d.length() > best.length())) {
+                best = d;
+                source = String.valueOf(m.get("Source"));
+            }
+        }
+        String[][] etc = {{"/etc/hostname", c.hostnamePath()}, {"/etc/hosts", c.hostsPath()},
+            {"/etc/resolv.conf", c.resolvConfPath()}};
+        for (String[] e : etc) {
+            if (p.equals(e[0])) {
+                return Path.of(e[1]);
+            }
+        }
+        if (best == null) {
+            return RootfsPaths.resolve(Path.of(c.rootfs()), p);
+        }
+        return RootfsPaths.resolve(Path.of(source), p.substring(best.length()));
+    }
+
+    private static boolean covers(String dest, String p) {
+        return p.equals(dest) || p.startsWith(dest.endsWith("/") ? dest : dest + "/");
     }
 
     private static int containerSep(String arg) {
@@ -71,6 +126,92 @@ final class Copy {
                     copy(p, dest.resolve(p.getFileName().toString()), chownRoot);
                 }
             }
+        }
+    }
+
+    private static void addToTar(TarArchiveOutputStream tar, Path p, String name) throws IOException {
+        Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+        boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS), link = Files.isSymbolicLink(p);
+        TarArchiveEntry e;
+        if (link) {
+            e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+            e.setLinkName(Files.readSymbolicLink(p).toString());
+        } else {
+            e = new TarArchiveEntry(name + (dir ? "/" : ""));
+            if (!dir) {
+                e.setSize((Long) a.get("size"));
+            }
+        }
+        e.setMode((Integer) a.get("mode"));
+        e.setUserId((Integer) a.get("uid"));
+        e.setGroupId((Integer) a.get("gid"));
+        e.setModTime(((FileTime) a.get("lastModifiedTime")).toMillis());
+        tar.putArchiveEntry(e);
+        if (!dir && !link && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            Files.copy(p, tar);
+        }
+        tar.closeArchiveEntry();
+        if (dir) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
+                for (Path c : ds) {
+                    addToTar(tar, c, name + "/" + c.getFileName());
+                }
+            }
+        }
+    }
+
+    /** A tar stream into a container directory: no entry may leave it (no "..", no absolute names). */
+    private static void extract(InputStream in, Path dest) throws IOException, EngineException {
+        TarArchiveInputStream tar = new TarArchiveInputStream(in);
+        TarArchiveEntry e;
+        while ((e = tar.getNextEntry()) != null) {
+            String name = e.getName();
+            Path rel = Path.of(name).normalize();
+            if (rel.isAbsolute() || rel.startsWith("..") || name.contains("/../") || name.startsWith("../")) {
+                throw new EngineException("cp: the tar stream names a path outside the destination: " + name);
+            }
+            if (rel.toString().isEmpty()) {
+                continue;
+            }
+            // each parent resolved again inside the destination: an entry's symlink cannot lead out
+            Path parent = RootfsPaths.resolve(dest, rel.getParent() == null ? "/" : rel.getParent().toString());
+            Files.createDirectories(parent);
+            Path out = parent.resolve(rel.getFileName().toString());
+            if (e.isDirectory()) {
+                if (!Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectory(out);
+                }
+            } else if (e.isSymbolicLink()) {
+                Files.deleteIfExists(out);
+                Files.createSymbolicLink(out, Path.of(e.getLinkName()));
+            } else if (e.isFile()) {
+                Files.deleteIfExists(out);
+                Files.copy(tar, out);
+            } else {
+                continue; // devices, fifos, hard links: not through cp
+            }
+            if (!e.isSymbolicLink()) {
+                Files.setAttribute(out, "unix:mode", e.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
+            }
+            Files.setAttribute(out, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(out, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /** stdout stays open after the tar stream is finished. */
+    private static final class NoClose extends java.io.FilterOutputStream {
+        NoClose(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
         }
     }
 }

@@ -82,6 +82,7 @@ public final class Main {
     static int run(String[] argv, PrintStream out, PrintStream err) {
         dev.hull.runtime.Trace.mark("main");
         Log log = Log.stderr();
+        String cmd = "";
         try {
             Flags g = Flags.parse("", Arrays.asList(argv), GLOBAL, false);
             if (g.bool("version")) {
@@ -97,11 +98,14 @@ public final class Main {
             Engine engine = new Engine(Path.of(g.get("root", env("HULL_ROOT", "/var/lib/hull"))),
                     Path.of(g.get("runroot", env("HULL_RUNROOT", "/run/hull-engine"))), Path.of(self), log);
             List<String> rest = new ArrayList<>(g.positional());
-            String cmd = rest.remove(0);
-            return Commands.dispatch(engine, cmd, rest, out, err);
+            cmd = rest.remove(0);
+            if (cmd.equals("container") && !rest.isEmpty()) {
+                cmd = rest.get(0);
+            }
+            return Commands.dispatch(engine, g.positional().get(0), rest, out, err);
         } catch (EngineException e) {
             err.println("hull: " + e.getMessage());
-            return e.exitCode();
+            return e.exitCodeOf(cmd);
         } catch (RuntimeException e) {
             err.println("hull: internal error: " + e);
             if (log.debugging()) {

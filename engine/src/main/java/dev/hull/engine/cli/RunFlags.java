@@ -215,6 +215,9 @@ public final class RunFlags {
                 throw new EngineException("--memory-swap: Minimum memoryswap limit should be larger than memory limit, see usage");
             }
         }
+        if (memory > 0 && swapText == null) {
+            swap = 2 * memory; // what Docker's daemon records (and sets) when only --memory is given
+        }
         host.put("MemorySwap", swap);
         if (f.get("memory-swappiness") != null) {
             host.put("MemorySwappiness", range("--memory-swappiness",

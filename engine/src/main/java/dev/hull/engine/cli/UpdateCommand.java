@@ -47,6 +47,7 @@ final class UpdateCommand {
         } else if (memory.containsKey("limit")) {
             // Docker keeps swap at twice the new limit when it was not set
             memory.put("swap", 2 * (long) memory.get("limit"));
+            host.put("MemorySwap", 2 * (long) memory.get("limit"));
         }
         if (f.get("memory-reservation") != null) {
             long r = Sizes.ram("--memory-reservation", f.get("memory-reservation"));

@@ -56,6 +56,7 @@ public final class Creator {
                 dev.hull.runtime.Trace.mark("rootfs mounted");
                 Users.resolve(rootfs, SpecBuilder.str(config.get("User")), SpecBuilder.strings(host.get("GroupAdd")));
                 if (host.get("UidMap") != null) {
+                    IdShift.traversable(engine.root(), rootfs, dir);
                     IdShift.apply(rootfs, host.get("UidMap"), host.get("GidMap"));
                 }
                 List<Map<String, Object>> mounts = MountPlanner.plan(engine, host, rootfs, image.config().volumes());

@@ -61,6 +61,42 @@ final class IdShift {
         }
     }
 
+    /**
+     * The container's root, an unprivileged host uid, must be able to reach its rootfs and the
+     * files bound into it (as with Docker's userns-remap, whose data root is 0711): the store's own
+     * directories on the way get o+x; a directory above the store that lacks it is an error naming it.
+     */
+    static void traversable(Path root, Path rootfs, Path containerDir) throws EngineException {
+        try {
+            for (Path p = root.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+                int mode = (Integer) Files.getAttribute(p, "unix:mode");
+                if ((mode & 01) == 0) {
+                    throw new EngineException("--uidmap: the container's root cannot reach its rootfs: " + p
+                            + " is not searchable by others (chmod o+x " + p + ", or another --root)");
+                }
+            }
+            for (Path p : new Path[] {root, containerDir.getParent(), containerDir}) {
+                addSearch(p);
+            }
+            for (Path p = rootfs.getParent(); p != null && p.startsWith(root); p = p.getParent()) {
+                addSearch(p);
+            }
+            Path volumes = root.resolve("volumes");
+            if (Files.isDirectory(volumes)) {
+                addSearch(volumes);
+            }
+        } catch (IOException e) {
+            throw new EngineException("--uidmap: " + e.getMessage());
+        }
+    }
+
+    private static void addSearch(Path p) throws IOException {
+        int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((mode & 01) == 0) {
+            Files.setAttribute(p, "unix:mode", (mode & 07777) | 011, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
     /** The host id of a container id under the mappings; ids outside them stay as they are. */
     static long toHost(List<Object> maps, long id) {
         for (Object o : maps) {

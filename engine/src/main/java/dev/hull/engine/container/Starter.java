@@ -150,7 +150,9 @@ public final class Starter {
                 detach ? LaunchMode.RUN_DETACHED : LaunchMode.RUN_FOREGROUND, null, monitor);
         // the record says running before the process exists: a fast exit finds it so (the
         // exit handler waits for this lock)
-        Container running = c.withState(new Container.State("running", 0, 0, false, "", Times.now(),
+        // a start clears "stopped by its user" (Docker's HasBeenManuallyStopped): its restart
+        // policy applies again
+        Container running = c.withRestart(c.restartCount(), false).withState(new Container.State("running", 0, 0, false, "", Times.now(),
                 Container.State.ZERO_TIME));
         engine.containers().save(running);
         return new Prepared(c, running, o);

@@ -38,6 +38,13 @@ class RunFlagsTest {
     }
 
     @Test
+    void memorySwapDefaultsToTwiceTheMemory() throws EngineException {
+        assertEquals(128L << 20, parse("-m", "64m", "busybox").hostConfig().get("MemorySwap"));
+        assertEquals(-1L, parse("-m", "64m", "--memory-swap", "-1", "busybox").hostConfig().get("MemorySwap"));
+        assertEquals(0L, parse("busybox").hostConfig().get("MemorySwap"));
+    }
+
+    @Test
     void badValuesNameTheFlag() {
         assertTrue(error("-m", "12zz", "busybox").contains("\"12zz\" for \"--memory\""));
         assertTrue(error("-m", "1m", "busybox").contains("minimum memory limit"));

@@ -1,0 +1,68 @@
+package dev.hull.engine.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** `hull cp` as `docker cp`: through the container's mounts, tar streams with "-", inside the root. */
+class CopyIT extends EngineTest {
+
+    @Test
+    void copiesThroughMountsAndTarStreams() throws Exception {
+        Path host = dir.resolve("cp-host");
+        Files.createDirectories(host);
+        sleeper("--name", "cp", "-v", "cpvol:/vol");
+        ok("exec", "cp", "sh", "-c", "echo in-volume > /vol/f; mkdir -p /root/d; echo in-rootfs > /root/d/g; ln -s /etc/shadow-of-host /root/d/link");
+
+        // a file of a volume, and the container's own /etc/hostname (a bind of the engine's file)
+        ok("cp", "cp:/vol/f", host.toString());
+        assertEquals("in-volume\n", Files.readString(host.resolve("f")));
+        ok("cp", "cp:/etc/hostname", host.resolve("hn").toString());
+        assertEquals(out("exec", "cp", "hostname"), Files.readString(host.resolve("hn")).strip());
+
+        // a directory out as a tar stream: its entries, the symlink kept as a symlink
+        Result tar = exec(List.of("sh", "-c", String.join(" ", hullArgv("cp", "cp:/root/d", "-")) + " | tar -tvf -"),
+                Duration.ofSeconds(60));
+        assertEquals(0, tar.code(), tar::toString);
+        assertTrue(tar.out().contains("d/g") && tar.out().contains("d/link -> /etc/shadow-of-host"), tar.out());
+
+        // a tar stream in: owned by root in the container
+        Files.writeString(host.resolve("new"), "from-host\n");
+        Result in = exec(List.of("sh", "-c", "tar -C " + host + " -cf - new | " + String.join(" ", hullArgv("cp", "-", "cp:/root"))),
+                Duration.ofSeconds(60));
+        assertEquals(0, in.code(), in::toString);
+        assertEquals("from-host\n0 0", out("exec", "cp", "sh", "-c", "cat /root/new; stat -c '%u %g' /root/new"));
+
+        // a symlink of the container does not lead a copy out to the host
+        ok("exec", "cp", "ln", "-s", "/", "/root/hostroot");
+        Result escape = hull("cp", "cp:/root/hostroot/etc/machine-id", host.resolve("mid").toString());
+        assertNotEquals(0, escape.code(), "copied the host's /etc/machine-id through a symlink: " + escape);
+        ok("rm", "-f", "-v", "cp");
+        ok("volume", "rm", "cpvol");
+    }
+
+    @Test
+    void userNamespaceRootOwnsItsRootfs() throws Exception {
+        // the test's directory is 0700: the container's root (uid 100000) could not reach its
+        // rootfs, and the engine says so
+        Result refused = hull("run", "--rm", "--uidmap", "0:100000:65536", "busybox", "true");
+        assertEquals(125, refused.code(), refused::toString);
+        assertTrue(refused.err().contains("is not searchable by others"), refused::toString);
+        Files.setAttribute(dir, "unix:mode", 0711);
+        String s = sh(List.of("--uidmap", "0:100000:65536"),
+                "cat /proc/self/uid_map | tr -s ' '; stat -c '%u' /bin /etc/hosts; touch /bin/new && echo wrote");
+        assertEquals("0 100000 65536\n0\n0\nwrote", s); // (stripped)
+        // on the host, the container's root is uid 100000: a file it writes to a bind is 100000's
+        Path vol = dir.resolve("userns-vol");
+        Files.createDirectories(vol);
+        Files.setAttribute(vol, "unix:uid", 100000);
+        sh(List.of("--uidmap", "0:100000:65536", "-v", vol + ":/v"), "echo x > /v/f");
+        assertEquals(100000, Files.getAttribute(vol.resolve("f"), "unix:uid"));
+    }
+}
