@@ -63,7 +63,7 @@ class ReferenceTest {
     void overlayOptionsMustFitInAPage() throws ImageException {
         java.nio.file.Path l = java.nio.file.Path.of("/var/lib/hull/overlay/layers/0123456789abcdef/diff");
         String o = Overlay.options(List.of(l, l), java.nio.file.Path.of("/u"), java.nio.file.Path.of("/w"));
-        assertEquals("lowerdir=" + l + ":" + l + ",upperdir=/u,workdir=/w,index=off", o);
+        assertEquals("lowerdir=" + l + ":" + l + ",upperdir=/u,workdir=/w,index=off,metacopy=on", o);
         ImageException e = assertThrows(ImageException.class,
                 () -> Overlay.options(java.util.Collections.nCopies(100, l), java.nio.file.Path.of("/u"), java.nio.file.Path.of("/w")));
         assertTrue(e.getMessage().contains("more than a page"), e.getMessage());
