@@ -76,7 +76,10 @@ public final class Main {
     public static void main(String[] argv) {
         int code = run(argv, System.out, System.err);
         System.out.flush();
-        System.exit(code);
+        System.err.flush();
+        // halt, not exit: nothing registers a shutdown hook, and the orderly shutdown of an
+        // interpreted JVM costs ~20 ms of every command (measured: `hull version` 65 → 45 ms)
+        Runtime.getRuntime().halt(code);
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {

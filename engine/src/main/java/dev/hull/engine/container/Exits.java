@@ -151,6 +151,14 @@ public final class Exits {
 
     /** After a foreground run: the exit recorded with the status the runtime passed on; --rm. */
     static int afterForeground(Engine engine, Container running, int status) throws EngineException {
+        if (Boolean.TRUE.equals(running.hostConfig().get("AutoRemove"))) {
+            // --rm: nobody will read the exit, nothing restarts; the container is removed at once
+            try (ContainerStore.Lock names = engine.containers().lockNames()) {
+                Remover.removeStopped(engine, running, true);
+            }
+            dev.hull.runtime.Trace.mark("removed");
+            return status;
+        }
         Container c;
         try (ContainerStore.Lock lock = engine.containers().lock(running.id())) {
             Container now = engine.containers().load(running.id());

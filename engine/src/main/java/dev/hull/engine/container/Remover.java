@@ -41,26 +41,34 @@ public final class Remover {
                 Stopper.waitGone(engine, c, 10_000);
                 c = Exits.reconcile(engine, engine.containers().load(c.id()));
             }
-            try (ContainerStore.Lock lock = engine.containers().lock(c.id())) {
-                if (RuntimeView.record(engine, c.id()) != null) {
-                    Starter.runtimeDelete(engine, c.id());
-                }
-                Path dir = engine.containers().dir(c.id());
-                unmount(dir.resolve("shm"));
-                try {
-                    engine.images().releaseRootfs(c.id());
-                } catch (ImageException e) {
-                    throw new EngineException("cannot remove the rootfs of " + c.name() + ": " + e.getMessage());
-                }
-                if (volumes) {
-                    removeAnonymousVolumes(engine, c);
-                }
-                // the record goes first, so a half-removed container is not listed
-                Files.deleteIfExists(dir.resolve("container.json"));
-                VolumeStore.deleteTree(dir);
-            } catch (IOException e) {
-                throw new EngineException("cannot remove container " + c.name() + ": " + e.getMessage());
+            removeStopped(engine, c, volumes);
+        }
+    }
+
+    /**
+     * The removal proper of a container whose process is gone, under the names lock the caller
+     * holds: also the end of a foreground {@code run --rm}, which needs no exit recorded first.
+     */
+    static void removeStopped(Engine engine, Container c, boolean volumes) throws EngineException {
+        try (ContainerStore.Lock lock = engine.containers().lock(c.id())) {
+            if (RuntimeView.record(engine, c.id()) != null) {
+                Starter.runtimeDelete(engine, c.id());
             }
+            Path dir = engine.containers().dir(c.id());
+            unmount(dir.resolve("shm"));
+            try {
+                engine.images().releaseRootfs(c.id());
+            } catch (ImageException e) {
+                throw new EngineException("cannot remove the rootfs of " + c.name() + ": " + e.getMessage());
+            }
+            if (volumes) {
+                removeAnonymousVolumes(engine, c);
+            }
+            // the record goes first, so a half-removed container is not listed
+            Files.deleteIfExists(dir.resolve("container.json"));
+            VolumeStore.deleteTree(dir);
+        } catch (IOException e) {
+            throw new EngineException("cannot remove container " + c.name() + ": " + e.getMessage());
         }
     }
 
