@@ -19,8 +19,9 @@ command -v podman >/dev/null || { echo "bench/engine.sh: podman is not installed
 
 work=$(mktemp -d /tmp/hull-bench-engine.XXXXXX)
 hull=("$top/bin/hull" --root "$work/hull" --runroot "$work/hull-run")
+# runc: crun (which Podman prefers when installed) refuses this hybrid cgroup host
 podman=(podman --root "$work/podman" --runroot "$work/podman-run" --cgroup-manager cgroupfs
-        --events-backend none --storage-driver overlay)
+        --events-backend none --storage-driver overlay --runtime runc)
 cleanup() {
     "${hull[@]}" rm -f bench-d >/dev/null 2>&1 || true
     "${podman[@]}" rm -f bench-d >/dev/null 2>&1 || true
@@ -33,14 +34,14 @@ cleanup() {
 trap cleanup EXIT
 
 "${hull[@]}" import "$top/build/busybox-rootfs.tar" bench >/dev/null
-"${podman[@]}" import "$top/build/busybox-rootfs.tar" localhost/bench >/dev/null
+"${podman[@]}" import "$top/build/busybox-rootfs.tar" localhost/bench >/dev/null 2>&1
 ulimits=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 h_run=("${hull[@]}" run --rm --network none bench true)
 p_run=("${podman[@]}" run --rm --network none "${ulimits[@]}" localhost/bench true)
 
 echo "# engine start-up: run --rm --network none IMAGE true ($(date -u +%Y-%m-%d), $(uname -r), $(nproc) cpus,"
 echo "#   $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
-echo "# $("${hull[@]}" version), podman $(podman --version | awk '{print $3}')"
+echo "# $("${hull[@]}" version), podman $(podman --version | awk '{print $3}') with runc $(runc --version | awk 'NR==1{print $3}')"
 for _ in 1 2 3; do "${h_run[@]}" >/dev/null; "${p_run[@]}" >/dev/null; done
 
 time_one() { # prints microseconds
