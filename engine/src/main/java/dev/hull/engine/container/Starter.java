@@ -70,14 +70,22 @@ public final class Starter {
             return Exits.afterForeground(engine, p.running(), status);
         }
         // the pid, unless the container has already exited and its exit was recorded
+        boolean stoppedMeanwhile;
         try (ContainerStore.Lock lock = engine.containers().lock(p.before().id())) {
             Container now = engine.containers().load(p.before().id());
             ContainerRecord r = RuntimeView.record(engine, now.id());
-            if (now.state().status().equals("running") && now.state().pid() == 0 && r != null
-                    && now.state().startedAt().equals(p.running().state().startedAt())) {
+            boolean thisStart = now.state().startedAt().equals(p.running().state().startedAt());
+            if (now.state().status().equals("running") && now.state().pid() == 0 && r != null && thisStart) {
                 engine.containers().save(now.withState(new Container.State("running", r.pid(), 0, false, "",
                         now.state().startedAt(), Container.State.ZERO_TIME)));
             }
+            // a stop or kill that came while the runtime was starting it found nothing to signal
+            stoppedMeanwhile = now.manuallyStopped() && thisStart;
+        }
+        if (stoppedMeanwhile) {
+            Stopper.signal(engine, p.running(), "SIGKILL", true);
+            Stopper.waitGone(engine, p.running(), 10_000);
+            Exits.reconcile(engine, engine.containers().load(p.before().id()));
         }
         return 0;
     }
