@@ -113,6 +113,14 @@ public final class ContainerStore {
         }
     }
 
+    /** By creation time (RFC 3339 in UTC sorts as text); a class, not a lambda: start-up time. */
+    private static final java.util.Comparator<Container> OLDEST_FIRST = new java.util.Comparator<>() {
+        @Override
+        public int compare(Container a, Container b) {
+            return a.created().compareTo(b.created());
+        }
+    };
+
     /** Every container with a record, oldest first. */
     public List<Container> all() throws EngineException {
         List<Container> out = new ArrayList<>();
@@ -133,7 +141,7 @@ public final class ContainerStore {
         } catch (IOException e) {
             throw new EngineException("cannot list " + dir + ": " + e.getMessage());
         }
-        out.sort((a, b) -> a.created().compareTo(b.created()));
+        out.sort(OLDEST_FIRST);
         return out;
     }
 

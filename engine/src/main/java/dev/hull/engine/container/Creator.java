@@ -108,7 +108,11 @@ public final class Creator {
         List<String> env = new ArrayList<>(image.env() == null ? List.of() : image.env());
         for (String e : SpecBuilder.strings(c.get("Env"))) {
             String key = e.contains("=") ? e.substring(0, e.indexOf('=')) : e;
-            env.removeIf(x -> x.equals(key) || x.startsWith(key + "="));
+            for (int i = env.size() - 1; i >= 0; i--) {
+                if (env.get(i).equals(key) || env.get(i).startsWith(key + "=")) {
+                    env.remove(i);
+                }
+            }
             env.add(e);
         }
         c.put("Env", env);
@@ -168,6 +172,11 @@ public final class Creator {
         }
         String id = HexFormat.of().formatHex(b);
         // Docker avoids all-digit short ids (they would read as numbers); so do we
-        return id.substring(0, 12).chars().allMatch(Character::isDigit) ? newId() : id;
+        for (int i = 0; i < 12; i++) {
+            if (!Character.isDigit(id.charAt(i))) {
+                return id;
+            }
+        }
+        return newId();
     }
 }
