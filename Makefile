@@ -68,7 +68,8 @@ aot: $(DEMO)/config.json $(IMAGE_TAR)
 	@if [ "$$(id -u)" = 0 ]; then \
 	  . $(BUILD)/env; \
 	  $$HULL_EXECUTOR --front -- $$HULL_JAVA -XX:AOTCacheOutput=$(BUILD)/hull.aot -Xlog:aot=off -Xlog:cds=off \
-	    -XX:+UseSerialGC -Xint --enable-native-access=ALL-UNNAMED \
+	    -XX:+UseSerialGC -Xint -XX:-UsePerfData -Xss1m --enable-native-access=ALL-UNNAMED \
+	    --sun-misc-unsafe-memory-access=allow \
 	    -Dhull.executor=$$HULL_EXECUTOR -cp $$HULL_ENGINE_CP dev.hull.engine.cli.Train $(IMAGE_TAR) >/dev/null 2>&1 \
 	  || echo "warning: AOT training of hull failed; hull will start without the cache" >&2; fi
 
