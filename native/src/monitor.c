@@ -118,7 +118,8 @@ int monitor_ready(void)
 /* In C, first thing after the clone: its stdio becomes the monitor's pipes. */
 int monitor_child(void)
 {
-    int in = m.attach ? -1 : m.stdin_open && m.in[0] >= 0 ? m.in[0] : m.null_fd;
+    /* attached: the caller's stdin with stdin_open (docker run -i), else /dev/null as Docker gives */
+    int in = m.attach ? (m.stdin_open ? -1 : m.null_fd) : m.stdin_open && m.in[0] >= 0 ? m.in[0] : m.null_fd;
     int out = m.tty ? (m.attach ? -1 : m.null_fd) : m.out[1];
     int err = m.tty ? (m.attach ? -1 : m.null_fd) : m.err[1];
     /* with a tty, EXEC puts the pty slave on 0/1/2; until then a detached C holds none of the

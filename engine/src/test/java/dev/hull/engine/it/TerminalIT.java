@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** `-it`: a real terminal, sized as the caller's, under script(1) (a pty of the test's own). */
+/** Stdio: `-i` passes stdin (else /dev/null, as Docker); `-it` a real terminal of the caller's size (script(1)). */
 class TerminalIT extends EngineTest {
 
     @Test
@@ -31,5 +31,14 @@ class TerminalIT extends EngineTest {
 
     private static void sleeperWithTty() {
         out("run", "-dit", "--name", "tty", "busybox", "sh", "-c", "echo hello-tty; sleep 1000");
+    }
+
+    @Test
+    void stdinReachesTheContainerOnlyWithDashI() {
+        String noI = String.join(" ", hullArgv("run", "--rm", "busybox", "sh", "-c", "'cat; echo end'"));
+        String withI = String.join(" ", hullArgv("run", "--rm", "-i", "busybox", "sh", "-c", "'cat; echo end'"));
+        Result r = exec(List.of("sh", "-c", "echo piped | " + noI + "; echo piped | " + withI), Duration.ofSeconds(60));
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("end\npiped\nend\n", r.out());
     }
 }

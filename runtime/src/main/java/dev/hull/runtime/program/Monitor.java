@@ -15,12 +15,13 @@ import java.util.List;
  * @param exitFile  written (through {@code <exitFile>.tmp} and a rename) once the container's
  *                  first process has exited: {@code {"exitCode":N,"signal":S,"finishedAt":"..."}}
  *                  with N the status, or 128+S when killed by signal S (S 0 otherwise)
- * @param attach    a foreground run: the output is also copied to the caller's stdout/stderr, the
- *                  container keeps the caller's stdin, signals are forwarded, and the monitor
+ * @param attach    a foreground run: the output is also copied to the caller's stdout/stderr,
+ *                  signals are forwarded, and the monitor
  *                  exits with the container's status ({@code Run.run} returns it); otherwise the
  *                  monitor leaves the caller's session, stdio and cwd and outlives it
- * @param stdinOpen detached only: the container's stdin is a pipe the monitor holds open and never
- *                  writes to ({@code docker run -di}); otherwise /dev/null
+ * @param stdinOpen the container's stdin: attached, the caller's ({@code docker run -i});
+ *                  detached, a pipe the monitor holds open and never writes to
+ *                  ({@code docker run -di}); otherwise /dev/null
  * @param onExit    detached only: argv the monitor execs once the exit file is written (e.g. the
  *                  engine's command that applies the restart policy or {@code --rm}); empty: it
  *                  just exits. Run with the monitor's environment, stdio on /dev/null, cwd /.
