@@ -23,6 +23,9 @@ import java.util.Map;
  */
 public final class ContainerStore {
     private final Path dir;
+    static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
     public ContainerStore(Path root) {
         this.dir = root.resolve("containers");
@@ -95,6 +98,8 @@ public final class ContainerStore {
         Path file = dir(c.id()).resolve("container.json");
         Path tmp = dir(c.id()).resolve(".container.json.tmp");
         try {
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, OWNER_ONLY); // the environment may hold secrets
             Files.writeString(tmp, Json.writePretty(c.toJson(), "  "));
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

@@ -51,6 +51,9 @@ public final class Creator {
             boolean rootfsMade = false;
             try {
                 Files.createDirectories(dir);
+                // its record and config hold the environment (secrets, often): root's alone; others
+                // may only pass through (a --uidmap container's root reaches its /etc files)
+                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
                 Path rootfs = engine.images().prepareRootfs(id, image);
                 rootfsMade = true;
                 dev.hull.runtime.Trace.mark("rootfs mounted");

@@ -144,7 +144,11 @@ public final class Starter {
         Path exit = dir.resolve("exit.json");
         try {
             Files.createDirectories(bundle);
-            Files.writeString(bundle.resolve("config.json"), Json.write(spec));
+            Path config = bundle.resolve("config.json");
+            if (!Files.exists(config)) {
+                Files.createFile(config, ContainerStore.OWNER_ONLY); // the environment may hold secrets
+            }
+            Files.writeString(config, Json.write(spec));
             Files.deleteIfExists(exit);
         } catch (IOException e) {
             throw new EngineException("cannot write " + bundle + ": " + e.getMessage());
