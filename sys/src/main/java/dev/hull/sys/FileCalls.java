@@ -2,8 +2,6 @@ package dev.hull.sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
@@ -18,9 +16,8 @@ import java.lang.invoke.MethodHandle;
  * to a symlink.
  */
 public final class FileCalls {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final long ERRNO_OFFSET = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+    private static final StructLayout CAPTURE = Downcalls.CAPTURE;
+    private static final long ERRNO_OFFSET = Downcalls.ERRNO_OFFSET;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
@@ -33,11 +30,8 @@ public final class FileCalls {
 
     private FileCalls() {}
 
-    @SuppressWarnings("restricted")
     private static MethodHandle handle(String name, FunctionDescriptor fd) {
-        MemorySegment sym = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(sym, fd, Linker.Option.captureCallState("errno"));
+        return Downcalls.libc(name, fd);
     }
 
     private static final class Mknod {

@@ -14,18 +14,14 @@ import java.lang.invoke.MethodHandle;
  * the executor does that work (ARCHITECTURE.md, "Where syscalls happen").
  */
 public final class LibC {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final long ERRNO_OFFSET = CAPTURE.byteOffset(
-            java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker LINKER = Downcalls.LINKER;
+    private static final StructLayout CAPTURE = Downcalls.CAPTURE;
+    private static final long ERRNO_OFFSET = Downcalls.ERRNO_OFFSET;
 
     private LibC() {}
 
-    @SuppressWarnings("restricted")
     private static MethodHandle handle(String name, FunctionDescriptor fd) {
-        MemorySegment sym = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(sym, fd, Linker.Option.captureCallState("errno"));
+        return Downcalls.libc(name, fd);
     }
 
     private static final class Kill {

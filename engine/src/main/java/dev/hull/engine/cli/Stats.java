@@ -186,23 +186,19 @@ final class Stats {
 
     /** go-units BytesSize (binary: KiB, MiB, GiB), as Docker prints memory. */
     static String bytes(long b) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = b;
-        int i = 0;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return trim(v) + units[i];
+        return scaled(b, 1024, "B", "KiB", "MiB", "GiB", "TiB", "PiB");
     }
 
-    /** go-units HumanSize (decimal: kB, MB, GB), as Docker prints I/O. */
+    /** go-units HumanSize (decimal: kB, MB, GB), as Docker prints I/O and image sizes. */
     static String size(long b) {
-        String[] units = {"B", "kB", "MB", "GB", "TB", "PB"};
+        return scaled(b, 1000, "B", "kB", "MB", "GB", "TB", "PB");
+    }
+
+    private static String scaled(long b, int base, String... units) {
         double v = b;
         int i = 0;
-        while (v >= 1000 && i < units.length - 1) {
-            v /= 1000;
+        while (v >= base && i < units.length - 1) {
+            v /= base;
             i++;
         }
         return trim(v) + units[i];
