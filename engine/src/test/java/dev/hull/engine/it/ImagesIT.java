@@ -60,4 +60,38 @@ class ImagesIT extends EngineTest {
         assertEquals("uid=0(root) gid=0(root)", out("run", "--rm", "skopeo/bb:oci", "id"));
         ok("rmi", "skopeo/bb:oci");
     }
+
+    /** Docker's archive format both ways with a real peer: Podman loads what hull saves, and back. */
+    @Test
+    void podmanLoadsWhatHullSavesAndBack() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/podman")),
+                "podman is not installed (make deps installs it where apt can)");
+        ok("tag", "busybox", "example.com/team/box:1.0");
+        Path saved = dir.resolve("hull-saved.tar"), back = dir.resolve("podman-saved.tar");
+        ok("save", "-o", saved.toString(), "example.com/team/box:1.0");
+        Path pr = dir.resolve("podman");
+        List<String> podman = List.of("podman", "--root", pr.resolve("root").toString(), "--runroot",
+                pr.resolve("run").toString(), "--storage-driver", "vfs", "--events-backend", "none");
+        try {
+            Result load = exec(cat(podman, "load", "-i", saved.toString()), Duration.ofSeconds(120));
+            assertEquals(0, load.code(), load::toString);
+            Result ids = exec(cat(podman, "images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"), Duration.ofSeconds(60));
+            String id = out("image", "inspect", "--format", "{{.Id}}", "busybox").substring(7, 19);
+            assertTrue(ids.out().contains("example.com/team/box:1.0 " + id), ids::toString);
+            Result save = exec(cat(podman, "save", "-o", back.toString(), "example.com/team/box:1.0"), Duration.ofSeconds(120));
+            assertEquals(0, save.code(), save::toString);
+        } finally {
+            exec(cat(podman, "system", "reset", "-f"), Duration.ofSeconds(120));
+        }
+        ok("rmi", "example.com/team/box:1.0");
+        assertTrue(out("load", "-i", back.toString()).contains("Loaded image: example.com/team/box:1.0"));
+        assertEquals("ok", out("run", "--rm", "example.com/team/box:1.0", "echo", "ok"));
+        ok("rmi", "example.com/team/box:1.0");
+    }
+
+    private static List<String> cat(List<String> a, String... b) {
+        List<String> out = new java.util.ArrayList<>(a);
+        out.addAll(List.of(b));
+        return out;
+    }
 }

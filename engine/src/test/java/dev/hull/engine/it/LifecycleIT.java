@@ -159,6 +159,13 @@ class LifecycleIT extends EngineTest {
         assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString(), l.get(3));
         assertEquals(id.substring(0, 12), l.get(4), "the hostname is the short id");
         assertEquals(7, hull("exec", "crate", "sh", "-c", "exit 7").code());
+        assertEquals(127, hull("exec", "crate", "nosuchcommand").code());
+
+        // top: ps(1) of the container's processes, by their host pids
+        String top = out("top", "crate");
+        assertTrue(top.lines().findFirst().orElse("").contains("PID"), top);
+        assertTrue(top.contains("sleep 1000") && top.contains(" " + pid + " "), top);
+        assertEquals("", out("port", "crate"), "no published ports without bridge networking");
     }
 
     @Test
