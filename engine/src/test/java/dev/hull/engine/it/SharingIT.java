@@ -1,0 +1,52 @@
+package dev.hull.engine.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Docker in Action ch. 6: --pid/--network/--uts container:NAME and host join the namespaces the kernel shows. */
+class SharingIT extends EngineTest {
+    private static String ns(long pid, String kind) throws Exception {
+        return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + kind)).toString();
+    }
+
+    @Test
+    void containerModesJoinTheTargetsNamespaces() throws Exception {
+        String target = sleeper("--name", "target");
+        long tpid = pid(target);
+        String s = sh(List.of("--pid", "container:target", "--network", "container:target"),
+                "readlink /proc/self/ns/pid; readlink /proc/self/ns/net; readlink /proc/self/ns/mnt; ps -o comm | grep -c sleep");
+        List<String> l = s.lines().toList();
+        assertEquals(ns(tpid, "pid"), l.get(0));
+        assertEquals(ns(tpid, "net"), l.get(1));
+        assertNotEquals(ns(tpid, "mnt"), l.get(2), "its own mount namespace");
+        assertEquals("1", l.get(3), "the target's sleep is visible in the shared pid namespace");
+
+        Result notRunning = hull("run", "--rm", "--pid", "container:nosuch", "busybox", "true");
+        assertEquals(125, notRunning.code(), notRunning::toString);
+        ok("rm", "-f", "target");
+    }
+
+    @Test
+    void hostModesUseTheHostsNamespaces() throws Exception {
+        long self = ProcessHandle.current().pid();
+        String s = sh(List.of("--pid", "host", "--network", "host", "--uts", "host", "--ipc", "host"),
+                "readlink /proc/self/ns/pid; readlink /proc/self/ns/net; readlink /proc/self/ns/uts; readlink /proc/self/ns/ipc; hostname");
+        List<String> l = s.lines().toList();
+        assertEquals(ns(self, "pid"), l.get(0));
+        assertEquals(ns(self, "net"), l.get(1));
+        assertEquals(ns(self, "uts"), l.get(2));
+        assertEquals(ns(self, "ipc"), l.get(3));
+        assertEquals(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip(), l.get(4));
+        // and by default, none of them
+        List<String> d = sh(List.of(), "readlink /proc/self/ns/pid; readlink /proc/self/ns/net").lines().toList();
+        assertNotEquals(ns(self, "pid"), d.get(0));
+        assertNotEquals(ns(self, "net"), d.get(1));
+        assertTrue(sh(List.of(), "cat /proc/net/dev | grep -c :").equals("1"), "only lo in a new network namespace");
+    }
+}
