@@ -6,13 +6,13 @@ import dev.hull.engine.Times;
 import dev.hull.runtime.HullException;
 import dev.hull.runtime.lifecycle.Create;
 import dev.hull.runtime.lifecycle.Delete;
+import dev.hull.runtime.lifecycle.HostMounts;
 import dev.hull.runtime.lifecycle.Run;
 import dev.hull.runtime.program.HostFacts;
 import dev.hull.runtime.program.LaunchMode;
 import dev.hull.runtime.program.Monitor;
 import dev.hull.runtime.state.ContainerRecord;
 import dev.hull.spec.json.Json;
-import dev.hull.runtime.lifecycle.HostMounts;
 import dev.hull.sys.MountInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,12 +59,15 @@ public final class Starter {
         try {
             status = Run.run(engine.runtime(), p.options(), !attach, true);
         } catch (HullException e) {
+            EngineException failure = Errors.startFailure(e);
+            // Docker's State.ExitCode of a container that could not start: 127, 126, else 128
+            int code = failure.exitCode() == EngineException.ENGINE ? 128 : failure.exitCode();
             try (ContainerStore.Lock lock = engine.containers().lock(p.before().id())) {
-                engine.containers().save(p.before().withState(new Container.State("exited", 0, 128, false,
+                engine.containers().save(p.before().withState(new Container.State("exited", 0, code, false,
                         e.getMessage(), p.running().state().startedAt(), Times.now())));
                 runtimeDelete(engine, p.before().id());
             }
-            throw Errors.startFailure(e);
+            throw failure;
         }
         if (attach) {
             return Exits.afterForeground(engine, p.running(), status);
@@ -118,7 +121,9 @@ public final class Starter {
                     }
                     shm = engine.containers().dir(target.id()).resolve("shm");
                 }
-                join.put(kind[1], "/proc/" + target.state().pid() + "/ns/" + kind[2]);
+                // the runtime's pid: a target run in the foreground has none in its record yet
+                ContainerRecord tr = RuntimeView.record(engine, target.id());
+                join.put(kind[1], "/proc/" + (tr != null ? tr.pid() : target.state().pid()) + "/ns/" + kind[2]);
             }
         }
         String ipc = SpecBuilder.str(host.get("IpcMode"));
@@ -160,12 +165,11 @@ public final class Starter {
                 Boolean.TRUE.equals(c.config().get("OpenStdin")), onExit);
         Create.Options o = new Create.Options(c.id(), bundle, null, null, false, false, 0,
                 detach ? LaunchMode.RUN_DETACHED : LaunchMode.RUN_FOREGROUND, null, monitor);
-        // the record says running before the process exists: a fast exit finds it so (the
-        // exit handler waits for this lock)
-        // a start clears "stopped by its user" (Docker's HasBeenManuallyStopped): its restart
-        // policy applies again
-        Container running = c.withRestart(c.restartCount(), false).withState(new Container.State("running", 0, 0, false, "", Times.now(),
-                Container.State.ZERO_TIME));
+        // the record says running before the process exists: a fast exit finds it so (the exit
+        // handler waits for this lock); a start clears "stopped by its user" (Docker's
+        // HasBeenManuallyStopped), so its restart policy applies again
+        Container running = c.withRestart(c.restartCount(), false).withState(
+                new Container.State("running", 0, 0, false, "", Times.now(), Container.State.ZERO_TIME));
         engine.containers().save(running);
         return new Prepared(c, running, o);
     }
