@@ -49,4 +49,16 @@ class SharingIT extends EngineTest {
         assertNotEquals(ns(self, "net"), d.get(1));
         assertTrue(sh(List.of(), "cat /proc/net/dev | grep -c :").equals("1"), "only lo in a new network namespace");
     }
+
+    /** Without its own pid namespace, what the first process left behind dies with the container. */
+    @Test
+    void leftoversOfAHostPidContainerAreKilledWhenItExits() throws Exception {
+        String marker = "sleep 1" + ProcessHandle.current().pid() % 1000;
+        ok("run", "-d", "--pid", "host", "--name", "leaves", "busybox", "sh", "-c", marker + " & exit 0");
+        assertTrue(eventually(10_000, () -> out("inspect", "--format", "{{.State.Status}}", "leaves").equals("exited")));
+        assertTrue(eventually(5_000, () -> ProcessHandle.allProcesses().noneMatch(
+                h -> h.info().commandLine().orElse("").equals(marker))), "the background sleep outlived its container");
+        Result rm = hull(java.time.Duration.ofSeconds(20), "rm", "leaves");
+        assertEquals(0, rm.code(), rm::toString);
+    }
 }

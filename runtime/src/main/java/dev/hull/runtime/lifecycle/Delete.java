@@ -36,6 +36,10 @@ public final class Delete {
                     throw new HullException("cannot delete container " + id + " that is not stopped: " + s.label());
                 }
                 Teardown.killAll(r, true);
+            } else if (!r.ownPidNamespace()) {
+                // without a pid namespace of its own, the first process's children outlive it in
+                // the cgroup, which then cannot be removed: killed, as runc's destroy does
+                Teardown.killAll(r, true);
             }
             Teardown.destroy(ctx, r);
         }
