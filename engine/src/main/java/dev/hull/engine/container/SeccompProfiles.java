@@ -107,7 +107,7 @@ public final class SeccompProfiles {
             }
         }
         if (f.get("arches") instanceof List<?> l && !l.isEmpty()) {
-            boolean has = l.contains(arch);
+            boolean has = l.contains(goArch()); // Go's names here ("amd64"), as moby compares GOARCH
             any |= has;
             all &= has;
         }
@@ -133,6 +133,16 @@ public final class SeccompProfiles {
         } catch (IOException | NumberFormatException e) {
             return true;
         }
+    }
+
+    /** This host's architecture as Go names it (runtime.GOARCH). */
+    private static String goArch() {
+        return switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "amd64";
+            case "aarch64" -> "arm64";
+            case "x86", "i386" -> "386";
+            default -> System.getProperty("os.arch");
+        };
     }
 
     private static String hostArch() {

@@ -40,6 +40,32 @@ class SecurityIT extends EngineTest {
         assertEquals(List.of(), containers());
     }
 
+    /** A profile of mine: the default denies, mkdir is allowed, chmod answers EACCES (13). */
+    @Test
+    void aCustomProfileInDockersFormat() throws Exception {
+        java.nio.file.Path p = dir.resolve("profile.json");
+        java.nio.file.Files.writeString(p, """
+                {"defaultAction": "SCMP_ACT_ALLOW",
+                 "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86"]},
+                             {"architecture": "SCMP_ARCH_AARCH64", "subArchitectures": ["SCMP_ARCH_ARM"]}],
+                 "syscalls": [{"names": ["chmod", "fchmodat", "fchmodat2"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
+                              {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
+                               "excludes": {"caps": ["CAP_CHOWN"]}}]}
+                """);
+        String s = sh(List.of("--security-opt", "seccomp=" + p),
+                "grep ^Seccomp: /proc/self/status; mkdir /tmp/d && echo mkdir-ok; chmod 700 /tmp/d 2>&1 || true");
+        List<String> l = s.lines().toList();
+        assertEquals("Seccomp:\t2", l.get(0));
+        assertEquals("mkdir-ok", l.get(1), "the mkdir rule is left out: the container has CAP_CHOWN");
+        assertTrue(l.get(2).contains("Permission denied"), s);
+        // and Podman's own profile (containers-common), where it is installed
+        java.nio.file.Path podmans = java.nio.file.Path.of("/usr/share/containers/seccomp.json");
+        if (java.nio.file.Files.isRegularFile(podmans)) {
+            assertEquals("Seccomp:\t2\nok", sh(List.of("--security-opt", "seccomp=" + podmans),
+                    "grep ^Seccomp: /proc/self/status; echo ok"));
+        }
+    }
+
     @Test
     void privilegedHasTheHostsBoundingSetAndDevices() {
         long hostBnd = Long.parseLong(
@@ -64,6 +90,7 @@ class SecurityIT extends EngineTest {
         assertEquals(125, r.code(), r::toString);
         assertEquals(List.of(), containers());
     }
+
 
     @Test
     void noNewPrivileges() {
