@@ -145,6 +145,17 @@ class SpecBuilderTest {
     }
 
     @Test
+    void blockIoThrottlesByDeviceNumbers() throws Exception {
+        Map<String, Object> s = build("--device-read-bps", "/dev/null:1mb", "--device-write-iops", "/dev/null:100",
+                "--blkio-weight", "300", "busybox");
+        assertEquals(List.of(Map.of("major", 1L, "minor", 3L, "rate", 1L << 20)),
+                at(s, "linux", "resources", "blockIO", "throttleReadBpsDevice"));
+        assertEquals(List.of(Map.of("major", 1L, "minor", 3L, "rate", 100L)),
+                at(s, "linux", "resources", "blockIO", "throttleWriteIOPSDevice"));
+        assertEquals((Object) 300L, (Object) at(s, "linux", "resources", "blockIO", "weight"));
+    }
+
+    @Test
     void privilegedAndUserNamespace() throws Exception {
         Map<String, Object> s = build("--privileged", "busybox");
         assertEquals(List.of(), at(s, "linux", "maskedPaths"));

@@ -130,4 +130,21 @@ class SecurityIT extends EngineTest {
         assertEquals("0", sh(List.of(), "cat /proc/sys/net/ipv4/ip_forward"));
         assertFalse(read("/proc/sys/net/ipv4/ip_forward").isEmpty());
     }
+
+    /** AppArmor and SELinux options: refused where the host lacks the module, never silently dropped. */
+    @Test
+    void lsmOptionsOnAHostWithoutThem() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(java.nio.file.Files.isDirectory(java.nio.file.Path.of("/sys/kernel/security/apparmor")),
+                "this host has AppArmor (tests/lsm-smoke.sh covers it)");
+        org.junit.jupiter.api.Assumptions.assumeFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/sys/fs/selinux/enforce")),
+                "this host has SELinux");
+        Result aa = hull("run", "--rm", "--security-opt", "apparmor=hull-default", "busybox", "true");
+        assertEquals(125, aa.code(), aa::toString);
+        assertTrue(aa.err().contains("apparmor"), aa::toString);
+        Result se = hull("run", "--rm", "--security-opt", "label=type:container_t", "busybox", "true");
+        assertEquals(125, se.code(), se::toString);
+        assertEquals(List.of(), containers());
+        // what turns them off is fine
+        assertEquals("ok", sh(List.of("--security-opt", "apparmor=unconfined", "--security-opt", "label=disable"), "echo ok"));
+    }
 }

@@ -61,4 +61,18 @@ class SharingIT extends EngineTest {
         Result rm = hull(java.time.Duration.ofSeconds(20), "rm", "leaves");
         assertEquals(0, rm.code(), rm::toString);
     }
+
+    /** --cgroupns: the host's on this v1 host by default (Docker's default there), private on request. */
+    @Test
+    void cgroupNamespace() throws Exception {
+        long self = ProcessHandle.current().pid();
+        String byDefault = sh(List.of(), "readlink /proc/self/ns/cgroup; grep :memory: /proc/self/cgroup");
+        List<String> d = byDefault.lines().toList();
+        assertEquals(ns(self, "cgroup"), d.get(0));
+        assertTrue(d.get(1).matches("\\d+:memory:/hull/[0-9a-f]{64}"), byDefault);
+        List<String> p = sh(List.of("--cgroupns", "private"), "readlink /proc/self/ns/cgroup; grep :memory: /proc/self/cgroup")
+                .lines().toList();
+        assertNotEquals(ns(self, "cgroup"), p.get(0));
+        assertTrue(p.get(1).endsWith(":memory:/"), p.toString());
+    }
 }

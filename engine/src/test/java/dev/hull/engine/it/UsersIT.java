@@ -53,4 +53,15 @@ class UsersIT extends EngineTest {
         assertEquals(2000, (int) Files.getAttribute(made, "unix:uid"));
         assertEquals(2000, (int) Files.getAttribute(made, "unix:gid"));
     }
+
+    /** --group-add: by name (from the image's /etc/group) or number, as supplementary groups. */
+    @Test
+    void groupAdd() {
+        String s = sh(List.of("-u", "nobody", "--group-add", "root", "--group-add", "4242"), "id -G; grep ^Groups: /proc/self/status");
+        List<String> l = s.lines().toList();
+        assertEquals("65534 0 4242", l.get(0));
+        assertEquals("Groups:\t0 4242", l.get(1).strip());
+        Result bad = hull("run", "--rm", "--group-add", "nosuchgroup", "busybox", "true");
+        assertEquals(125, bad.code(), bad::toString);
+    }
 }
