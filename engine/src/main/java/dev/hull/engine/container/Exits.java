@@ -155,6 +155,7 @@ public final class Exits {
             // --rm: nobody will read the exit, nothing restarts; the container is removed at once
             try (ContainerStore.Lock names = engine.containers().lockNames()) {
                 Remover.removeStopped(engine, running, true);
+                Remover.removeCgroupParentWhenLast(engine);
             }
             dev.hull.runtime.Trace.mark("removed");
             return status;

@@ -7,6 +7,7 @@ import dev.hull.image.ImageException;
 import dev.hull.runtime.lifecycle.HostMounts;
 import dev.hull.sys.MountInfo;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,6 +43,38 @@ public final class Remover {
                 c = Exits.reconcile(engine, engine.containers().load(c.id()));
             }
             removeStopped(engine, c, volumes);
+            removeCgroupParentWhenLast(engine);
+        }
+    }
+
+    /**
+     * The cgroup {@code /hull} that every container's is made under (the runtime removes the
+     * parents a create made only while they are empty, which they are not when containers
+     * overlap): removed with the last container. Under the names lock: no container is being
+     * created meanwhile, and none can start without one.
+     */
+    static void removeCgroupParentWhenLast(Engine engine) throws EngineException {
+        if (!engine.containers().all().isEmpty()) {
+            return;
+        }
+        Path root = Path.of("/sys/fs/cgroup");
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path h : ds) {
+                rmdirQuietly(h.resolve("hull"));
+            }
+        } catch (IOException e) {
+            return; // no cgroup tree to tidy
+        }
+        rmdirQuietly(root.resolve("hull")); // a pure v2 host
+    }
+
+    private static void rmdirQuietly(Path cgroup) {
+        try {
+            if (Files.isDirectory(cgroup, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(cgroup); // rmdir(2): refused while it has children or processes
+            }
+        } catch (IOException e) {
+            // in use (another --root's containers): it stays
         }
     }
 
