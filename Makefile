@@ -96,6 +96,8 @@ demo: deps build
 
 test: deps build
 	$(MVN) verify
+	@# verify packaged the jars again: train the AOT caches anew, or the CLIs would run without them
+	@$(MAKE) --no-print-directory aot
 	tests/v2-smoke.sh
 	tests/lsm-smoke.sh
 

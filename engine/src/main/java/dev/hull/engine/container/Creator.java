@@ -65,11 +65,9 @@ public final class Creator {
                 List<Map<String, Object>> mounts = MountPlanner.plan(engine, host, rootfs, image.config().volumes());
                 EtcFiles.write(dir, SpecBuilder.str(config.get("Hostname")),
                         SpecBuilder.str(host.get("NetworkMode")).equals("host"));
-                if (host.get("UidMap") != null) { // the container's root owns them, as with Docker's userns-remap
-                    for (String f : new String[] {"hostname", "hosts", "resolv.conf"}) {
-                        Files.setAttribute(dir.resolve(f), "unix:uid", (int) IdShift.toHost(SpecBuilder.list(host.get("UidMap")), 0));
-                        Files.setAttribute(dir.resolve(f), "unix:gid", (int) IdShift.toHost(SpecBuilder.list(host.get("GidMap")), 0));
-                    }
+                if (host.get("UidMap") != null) {
+                    IdShift.giveToContainerRoot(dir, host.get("UidMap"), host.get("GidMap"), "hostname", "hosts",
+                            "resolv.conf");
                 }
                 Container c = new Container(id, name, Times.now(), image.id(), command.get(0),
                         command.subList(1, command.size()), config, host, mounts, Container.State.created(), 0,

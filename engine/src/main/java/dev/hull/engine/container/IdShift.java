@@ -97,6 +97,15 @@ final class IdShift {
         }
     }
 
+    /** The engine's files bound into the container, owned by its root (as Docker's userns-remap). */
+    static void giveToContainerRoot(Path dir, Object uidMaps, Object gidMaps, String... files) throws IOException {
+        int uid = (int) toHost(SpecBuilder.list(uidMaps), 0), gid = (int) toHost(SpecBuilder.list(gidMaps), 0);
+        for (String f : files) {
+            Files.setAttribute(dir.resolve(f), "unix:uid", uid);
+            Files.setAttribute(dir.resolve(f), "unix:gid", gid);
+        }
+    }
+
     /** The host id of a container id under the mappings; ids outside them stay as they are. */
     static long toHost(List<Object> maps, long id) {
         for (Object o : maps) {
