@@ -50,8 +50,9 @@ public final class Remover {
     /**
      * The cgroup {@code /hull} that every container's is made under (the runtime removes the
      * parents a create made only while they are empty, which they are not when containers
-     * overlap): removed with the last container. Under the names lock: no container is being
-     * created meanwhile, and none can start without one.
+     * overlap): removed with the last container by {@code hull rm} (not by a foreground
+     * {@code run --rm}, whose next run would pay ~50 ms to make it again). Under the names lock:
+     * no container is being created meanwhile, and none can start without one.
      */
     static void removeCgroupParentWhenLast(Engine engine) throws EngineException {
         if (!engine.containers().all().isEmpty()) {

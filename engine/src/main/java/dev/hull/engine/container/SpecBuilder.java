@@ -142,9 +142,7 @@ public final class SpecBuilder {
             linux.put("gidMappings", idMappings(host.get("GidMap")));
         }
         linux.put("resources", resources(host));
-        String parent = str(host.get("CgroupParent"));
-        linux.put("cgroupsPath", (parent.isEmpty() ? "/hull" : (parent.startsWith("/") ? parent : "/" + parent))
-                + "/" + c.id());
+        linux.put("cgroupsPath", cgroupParent(host) + "/" + c.id());
         if (host.get("Sysctls") instanceof Map<?, ?> s && !s.isEmpty()) {
             linux.put("sysctl", s);
         }
@@ -169,6 +167,12 @@ public final class SpecBuilder {
             }
         }
         return spec;
+    }
+
+    /** Where the container's cgroup goes: {@code /hull}, or under {@code --cgroup-parent}. */
+    static String cgroupParent(Map<String, Object> host) {
+        String parent = str(host.get("CgroupParent"));
+        return parent.isEmpty() ? "/hull" : parent.startsWith("/") ? parent : "/" + parent;
     }
 
     /** Docker's defaults, then --cap-add, then --cap-drop (ALL in either applies first, as moby). */
