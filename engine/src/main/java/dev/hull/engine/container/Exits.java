@@ -99,6 +99,11 @@ public final class Exits {
         ContainerRecord r = RuntimeView.record(engine, c.id());
         boolean oom = RuntimeView.oomKilled(r);
         Starter.runtimeDelete(engine, c.id());
+        if ("shareable".equals(c.hostConfig().get("IpcMode"))) {
+            // as Docker: the shared /dev/shm goes with the container's run (a container that joined
+            // it keeps its own bind of it); the next start mounts a fresh one
+            Remover.unmount(engine.containers().dir(c.id()).resolve("shm"));
+        }
         String status = restarts(c, code) ? "restarting" : "exited";
         Container done = c.withState(new Container.State(status, 0, code, oom, "", c.state().startedAt(),
                 finished == null ? Times.now() : finished));

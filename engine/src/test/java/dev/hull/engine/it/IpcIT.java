@@ -24,8 +24,13 @@ class IpcIT extends EngineTest {
         String s = sh(List.of("--ipc", "container:producer"), "cat /dev/shm/msg; readlink /proc/self/ns/ipc");
         assertEquals("hello\n" + hostNs, s);
         // the shared /dev/shm is a tmpfs on the host, under the store
-        assertTrue(mountsUnder(dir).contains(dir.resolve("root/containers").resolve(producer).resolve("shm").toString()),
-                () -> "mounts: " + mountsUnder(dir));
+        String shm = dir.resolve("root/containers").resolve(producer).resolve("shm").toString();
+        assertTrue(mountsUnder(dir).contains(shm), () -> "mounts: " + mountsUnder(dir));
+        // stopped, the producer's /dev/shm is unmounted (Docker); started again, a fresh one
+        ok("stop", "-t", "0", "producer");
+        assertFalse(mountsUnder(dir).contains(shm), () -> "still mounted after stop: " + mountsUnder(dir));
+        ok("start", "producer");
+        assertTrue(eventually(3000, () -> mountsUnder(dir).contains(shm)), () -> "mounts: " + mountsUnder(dir));
     }
 
     @Test
