@@ -78,16 +78,7 @@ final class Digests {
 
         @Override
         public long skip(long n) throws IOException {
-            byte[] b = new byte[8192];
-            long done = 0;
-            while (done < n) {
-                int r = read(b, 0, (int) Math.min(b.length, n - done));
-                if (r < 0) {
-                    break;
-                }
-                done += r;
-            }
-            return done;
+            return skipByReading(this, n);
         }
 
         @Override
@@ -103,5 +94,22 @@ final class Digests {
             }
             return Digests.of(md);
         }
+    }
+
+    /**
+     * skip() through read(): a stream that hashes or watches what passes must see the skipped
+     * bytes too (FilterInputStream would skip them in the stream below).
+     */
+    static long skipByReading(java.io.InputStream in, long n) throws IOException {
+        byte[] b = new byte[(int) Math.min(65536, Math.max(1, n))];
+        long done = 0;
+        while (done < n) {
+            int r = in.read(b, 0, (int) Math.min(b.length, n - done));
+            if (r < 0) {
+                break;
+            }
+            done += r;
+        }
+        return done;
     }
 }

@@ -57,16 +57,7 @@ final class XattrTap extends FilterInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-        byte[] b = new byte[(int) Math.min(65536, Math.max(1, n))];
-        long done = 0;
-        while (done < n) {
-            int r = read(b, 0, (int) Math.min(b.length, n - done));
-            if (r < 0) {
-                break;
-            }
-            done += r;
-        }
-        return done;
+        return Digests.skipByReading(this, n);
     }
 
     @Override

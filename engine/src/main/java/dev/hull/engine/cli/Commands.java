@@ -121,7 +121,6 @@ final class Commands {
                         if (!c.state().running()) {
                             break;
                         }
-                        Thread.onSpinWait();
                         sleep(50);
                     }
                     out.println(c.state().exitCode());
@@ -261,9 +260,5 @@ final class Commands {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static List<String> list(String... s) {
-        return new ArrayList<>(List.of(s));
     }
 }

@@ -3,7 +3,6 @@ package dev.hull.engine.cli;
 import dev.hull.engine.EngineException;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,9 +109,5 @@ public final class Devices {
             }
         }
         return true;
-    }
-
-    static boolean exists(String path) {
-        return Files.exists(Path.of(path), LinkOption.NOFOLLOW_LINKS);
     }
 }

@@ -9,7 +9,6 @@ import dev.hull.engine.container.Creator;
 import dev.hull.engine.container.Exits;
 import dev.hull.engine.container.Remover;
 import dev.hull.engine.container.Starter;
-import dev.hull.engine.container.Stopper;
 import dev.hull.runtime.lifecycle.Log;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -158,9 +157,5 @@ public final class Main {
 
     static Container reconciled(Engine engine, String ref) throws EngineException {
         return Exits.reconcile(engine, engine.containers().find(ref));
-    }
-
-    static void stop(Engine engine, String ref, Long timeout) throws EngineException {
-        Stopper.stop(engine, engine.containers().find(ref), timeout);
     }
 }

@@ -96,7 +96,7 @@ public final class RunFlags {
         Map<String, Object> host = new LinkedHashMap<>();
         host.put("Binds", f.all("volume").isEmpty() ? null : new ArrayList<>(f.all("volume")));
         for (String v : f.all("volume")) {
-            Volumes.checkBind(v);
+            Volumes.parseBind(v); // checked now, used at create
         }
         String network = f.get("network", f.get("net", "none"));
         checkMode("--network", network, true, "none", "host", "bridge", "default");
@@ -147,9 +147,6 @@ public final class RunFlags {
         host.put("GidMap", idMaps("--gidmap", f.all("gidmap").isEmpty() ? f.all("uidmap") : f.all("gidmap")));
         if (!f.all("gidmap").isEmpty() && f.all("uidmap").isEmpty()) {
             throw new EngineException("--gidmap: needs --uidmap too");
-        }
-        if (f.bool("tty") && !f.bool("detach") && !f.bool("interactive")) {
-            // Docker allows it; nothing to check
         }
         return new CreateRequest(f.get("name"), image, config, host, f.bool("detach"), f.bool("interactive"),
                 f.bool("tty"));

@@ -86,10 +86,6 @@ public final class Volumes {
         return new Bind(source, dest, options);
     }
 
-    public static void checkBind(String v) throws EngineException {
-        parseBind(v);
-    }
-
     public static void checkVolumeName(String what, String name) throws EngineException {
         boolean ok = !name.isEmpty() && Character.isLetterOrDigit(name.charAt(0)) && name.length() >= 2;
         for (int i = 0; ok && i < name.length(); i++) {

@@ -184,6 +184,11 @@ public final class Starter {
      * costs ~40 ms of kernel time.
      */
     private static void ensureCgroupParent(String parent) throws EngineException {
+        // the common case without reading mountinfo: the parent is there (v1 memory, or v2)
+        if (Files.isDirectory(Path.of("/sys/fs/cgroup/memory" + parent))
+                || Files.exists(Path.of("/sys/fs/cgroup" + parent + "/cgroup.controllers"))) {
+            return;
+        }
         try {
             Cgroup cg = Cgroup.of(CgroupHost.probe(), parent);
             for (Path d : cg.dirs().values()) {
