@@ -6,12 +6,9 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /** sha256 digests in the "sha256:&lt;hex&gt;" form images use. */
 final class Digests {
-    private static final Pattern VALID = Pattern.compile("sha256:[0-9a-f]{64}");
-
     private Digests() {}
 
     static MessageDigest sha256() {
@@ -31,7 +28,27 @@ final class Digests {
     }
 
     static boolean valid(String digest) {
-        return digest != null && VALID.matcher(digest).matches();
+        return digest != null && digest.startsWith("sha256:") && digest.length() == 71 && lowerHex(digest, 7);
+    }
+
+    /**
+     * Is ref an image id, "sha256:" optional, of minHex to 64 lowercase hex digits? (No regex: the
+     * CLIs run interpreted, where compiling a Pattern costs more than the whole check.)
+     */
+    static boolean id(String ref, int minHex) {
+        int from = ref.startsWith("sha256:") ? 7 : 0;
+        int n = ref.length() - from;
+        return n >= minHex && n <= 64 && lowerHex(ref, from);
+    }
+
+    private static boolean lowerHex(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The hex part; the digest must be valid (checked by the caller, which names where it came from). */

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * The engine's image store under a root such as /var/lib/hull:
@@ -33,8 +32,6 @@ import java.util.regex.Pattern;
  * failure it removes what it added, so nothing half-loaded stays behind.
  */
 public final class ImageStore {
-    private static final Pattern FULL_ID = Pattern.compile("(sha256:)?[0-9a-f]{64}");
-    private static final Pattern ID_PREFIX = Pattern.compile("(sha256:)?[0-9a-f]{4,64}");
 
     private final Path root;
     private final Path indexFile;
@@ -330,7 +327,7 @@ public final class ImageStore {
         if (ref == null || ref.isEmpty()) {
             throw new ImageException("No such image: " + ref);
         }
-        if (FULL_ID.matcher(ref).matches()) {
+        if (Digests.id(ref, 64)) {
             String id = ref.startsWith("sha256:") ? ref : "sha256:" + ref;
             if (idx.images.containsKey(id)) {
                 return id;
@@ -341,7 +338,7 @@ public final class ImageStore {
         if (byName != null) {
             return idx.names.get(byName);
         }
-        if (ID_PREFIX.matcher(ref).matches()) {
+        if (Digests.id(ref, 4)) {
             String prefix = ref.startsWith("sha256:") ? ref : "sha256:" + ref;
             List<String> hits = idx.images.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
             if (hits.size() == 1) {
@@ -380,7 +377,7 @@ public final class ImageStore {
 
     /** The familiar name when ref is a name of the store, else null (an id or a prefix). */
     private static String nameOf(StoreIndex idx, String ref) throws ImageException {
-        if (FULL_ID.matcher(ref).matches()) {
+        if (Digests.id(ref, 64)) {
             return null;
         }
         String n = canonicalName(idx, ref);

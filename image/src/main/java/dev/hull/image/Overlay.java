@@ -146,7 +146,12 @@ final class Overlay {
 
     static boolean mounted(Path p) throws IOException {
         String s = p.toString();
-        return MountInfo.self().stream().anyMatch(m -> m.mountPoint().equals(s));
+        for (MountInfo m : MountInfo.self()) {
+            if (m.mountPoint().equals(s)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static List<String> mountsUnder(Path p) throws IOException {

@@ -24,7 +24,11 @@ final class StoreIndex {
     /** An image: id is its config digest; manifest the digest of the manifest it came with, if any. */
     record Entry(String id, List<Layer> layers, String manifest) {
         long size() {
-            return layers.stream().mapToLong(Layer::size).sum();
+            long sum = 0; // a loop: no stream pipeline to set up on the interpreted run path
+            for (Layer l : layers) {
+                sum += l.size();
+            }
+            return sum;
         }
     }
 
@@ -99,11 +103,11 @@ final class StoreIndex {
     /** The canonical names of an image, in the order they were given. */
     List<String> namesOf(String id) {
         List<String> out = new ArrayList<>();
-        names.forEach((n, i) -> {
-            if (i.equals(id)) {
-                out.add(n);
+        for (Map.Entry<String, String> e : names.entrySet()) {
+            if (e.getValue().equals(id)) {
+                out.add(e.getKey());
             }
-        });
+        }
         return out;
     }
 

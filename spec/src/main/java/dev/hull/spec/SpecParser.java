@@ -47,6 +47,11 @@ public final class SpecParser {
         } catch (JsonException e) {
             throw new SpecException("config.json is not valid JSON: " + e.getMessage());
         }
+        return fromTree(tree);
+    }
+
+    /** A config.json already parsed, or made in memory as {@link Json#tree} gives it. */
+    public static Spec fromTree(Object tree) throws SpecException {
         if (!(tree instanceof Map)) {
             throw new SpecException("config.json: expected an object, got " + describe(tree));
         }

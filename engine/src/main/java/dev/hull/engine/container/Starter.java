@@ -166,8 +166,9 @@ public final class Starter {
                 "--runroot", engine.runRoot().toString(), "container-exited", c.id()) : List.of();
         Monitor monitor = new Monitor(Path.of(c.logPath()), exit, attach,
                 Boolean.TRUE.equals(c.config().get("OpenStdin")), onExit);
+        // the config as written, handed over in memory: the runtime need not read it back
         Create.Options o = new Create.Options(c.id(), bundle, null, null, false, false, 0,
-                detach ? LaunchMode.RUN_DETACHED : LaunchMode.RUN_FOREGROUND, null, monitor);
+                detach ? LaunchMode.RUN_DETACHED : LaunchMode.RUN_FOREGROUND, null, monitor, Json.tree(spec));
         // the record says running before the process exists: a fast exit finds it so (the exit
         // handler waits for this lock); a start clears "stopped by its user" (Docker's
         // HasBeenManuallyStopped), so its restart policy applies again

@@ -38,6 +38,8 @@ class SpecBuilderTest {
         // what the runtime would read
         Spec parsed = SpecParser.parse(Json.write(spec).getBytes(StandardCharsets.UTF_8));
         SpecValidator.validate(parsed);
+        // and what it is handed in memory by a run (Create.Options.config) is the same config
+        assertEquals(parsed, SpecParser.fromTree(Json.tree(spec)));
         return spec;
     }
 

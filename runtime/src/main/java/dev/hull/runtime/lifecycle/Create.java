@@ -27,6 +27,7 @@ import dev.hull.spec.IdMapping;
 import dev.hull.spec.Linux;
 import dev.hull.spec.Resources;
 import dev.hull.spec.ResourcesJson;
+import dev.hull.spec.json.Json;
 import dev.hull.spec.Spec;
 import dev.hull.spec.SpecException;
 import dev.hull.spec.SpecParser;
@@ -51,15 +52,20 @@ public final class Create {
      * {@code monitor}: null, or the container's monitor (the executor's parent stays its parent,
      * logs its output, records its exit): detached with {@link LaunchMode#CREATE} or
      * {@link LaunchMode#RUN_DETACHED}, attached with {@link LaunchMode#RUN_FOREGROUND}.
+     * {@code config}: null to read the bundle's config.json, or what it holds as a caller in the
+     * same JVM already has it, in {@link Json#tree}'s form (the engine, which has just written
+     * it: reading it back would cost milliseconds); it is checked the same way.
      */
     public record Options(String id, Path bundle, Path pidFile, String consoleSocket, boolean noPivot,
                           boolean noNewKeyring, int preserveFds, LaunchMode mode, Path pidfdSocket,
-                          Monitor monitor) {
+                          Monitor monitor, Object config) {
 
-        /** Without a monitor. */
+        /** Reading the bundle's config.json. */
         public Options(String id, Path bundle, Path pidFile, String consoleSocket, boolean noPivot,
-                       boolean noNewKeyring, int preserveFds, LaunchMode mode, Path pidfdSocket) {
-            this(id, bundle, pidFile, consoleSocket, noPivot, noNewKeyring, preserveFds, mode, pidfdSocket, null);
+                       boolean noNewKeyring, int preserveFds, LaunchMode mode, Path pidfdSocket,
+                       Monitor monitor) {
+            this(id, bundle, pidFile, consoleSocket, noPivot, noNewKeyring, preserveFds, mode, pidfdSocket,
+                    monitor, null);
         }
     }
 
@@ -75,7 +81,7 @@ public final class Create {
             throw new HullException("container \"" + o.id() + "\" already exists");
         }
         Path bundle = o.bundle().toAbsolutePath().normalize();
-        Spec spec = load(bundle);
+        Spec spec = o.config() != null ? checked(o.config()) : load(bundle);
         Trace.mark("config read");
         Path rootfs = rootfs(bundle, spec);
         checkTerminal(spec, o);
@@ -236,10 +242,24 @@ public final class Create {
             SpecValidator.validate(spec);
             return spec;
         } catch (SpecException e) {
-            // the parser's JSON syntax errors already begin with "config.json is not valid JSON"
-            String m = e.getMessage();
-            throw new HullException(m.startsWith("config.json ") ? m : "config.json: " + m);
+            throw configError(e);
         }
+    }
+
+    private static Spec checked(Object config) throws HullException {
+        try {
+            Spec spec = SpecParser.fromTree(config);
+            SpecValidator.validate(spec);
+            return spec;
+        } catch (SpecException e) {
+            throw configError(e);
+        }
+    }
+
+    private static HullException configError(SpecException e) {
+        // the parser's JSON syntax errors already begin with "config.json is not valid JSON"
+        String m = e.getMessage();
+        return new HullException(m.startsWith("config.json ") ? m : "config.json: " + m);
     }
 
     private static Path rootfs(Path bundle, Spec spec) throws HullException {

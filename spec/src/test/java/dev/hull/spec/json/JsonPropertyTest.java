@@ -2,6 +2,7 @@ package dev.hull.spec.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -233,6 +234,48 @@ class JsonPropertyTest {
             String jacksonPretty = JACKSON.writerWithDefaultPrettyPrinter().writeValueAsString(tree);
             assertEquals(expected, canon(Json.parse(jacksonPretty)), jacksonPretty);
         }
+    }
+
+    /** The same tree in the other types the writer takes: Integer, Short, Float, arrays, sets. */
+    static Object writerTypes(Object v, Random r) {
+        if (v instanceof Long l && l == (int) (long) l && r.nextBoolean()) {
+            return r.nextBoolean() || l != (short) (long) l ? (Object) (int) (long) l : (Object) (short) (long) l;
+        } else if (v instanceof BigInteger b && b.bitLength() < 64 && r.nextBoolean()) {
+            return b; // a small BigInteger: read back as a Long
+        } else if (v instanceof Double d && (float) (double) d == d && r.nextBoolean()) {
+            return (float) (double) d;
+        } else if (v instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            for (Object e : list) {
+                out.add(writerTypes(e, r));
+            }
+            return r.nextBoolean() ? out.toArray() : out;
+        } else if (v instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.put(e.getKey(), writerTypes(e.getValue(), r));
+            }
+            return out;
+        }
+        return v;
+    }
+
+    @Test
+    void treeIsWhatWritingAndReadingBackGives() throws Exception {
+        Random r = new Random(0x54726565L);
+        for (int i = 0; i < 3000; i++) {
+            Object v = writerTypes(randomValue(r, 0), r);
+            String text = Json.write(v);
+            // equals, not canon: the types must be the parser's (Long, not Integer; Double, not Float)
+            assertEquals(Json.parse(text), Json.tree(v), text);
+        }
+        Map<Object, Object> intKeys = new LinkedHashMap<>();
+        intKeys.put(1, 0.1f);
+        intKeys.put(2, java.util.Set.of("a"));
+        intKeys.put(3, TWO_TO_63);
+        assertEquals(Json.parse(Json.write(intKeys)), Json.tree(intKeys));
+        assertThrows(IllegalArgumentException.class, () -> Json.tree(List.of(Double.NaN)));
+        assertThrows(IllegalArgumentException.class, () -> Json.tree(Map.of("a", new Object())));
     }
 
     @Test
