@@ -6,7 +6,8 @@
  * opens through /proc/<front>/fd: an executor's channel closes exactly when the executor (and the
  * container it cloned) let go of it, which is how the runtime learns that a container exec'd.
  * The front reports every executor's exit (EXITED), forwards signals to the executor of a
- * foreground run (which passes them to the container), and exits with the JVM's status.
+ * foreground run (which passes them to the container), and exits with the JVM's status: when
+ * the JVM sends it (FINISHED, bin/hull), at once, else when the JVM has exited.
  *
  * `hull-exec --broker` is the same service for a JVM that started us itself (stdin/stdout are the
  * channel); it takes over the JVM's stdin/stdout so that containers get the caller's stdio.
@@ -136,7 +137,7 @@ int serve(int in, int out, pid_t jvm)
     }
     struct pending pend = {-1, -1};
     pid_t target = 0;
-    int jvm_status = -1, channel_open = 1;
+    int jvm_status = -1, channel_open = 1, finished = 0;
     while (channel_open) {
         struct pollfd p[2] = {{in, POLLIN, 0}, {sfd, POLLIN, 0}};
         if (poll(p, 2, -1) < 0) {
@@ -194,12 +195,23 @@ int serve(int in, int out, pid_t jvm)
                     break;
                 if (h.type == MSG_OPENED)
                     close_pending(&pend);
+                if (h.type == MSG_FINISHED && h.len == 4 && jvm > 0) {
+                    /* the JVM has said all it will say and only halts now: its teardown
+                     * (unmapping its heap and archive, ~5 ms) need not hold up the caller */
+                    int32_t st;
+                    memcpy(&st, g_msgbuf, sizeof st);
+                    jvm_status = st & 0xff;
+                    finished = 1;
+                    break;
+                }
             }
         }
     }
     close_pending(&pend);
     if (jvm <= 0)
         return 0;
+    if (finished)
+        return jvm_status; /* the JVM, halting, is left to whoever reaps orphans */
     while (jvm_status < 0) {
         int st;
         pid_t w = waitpid(jvm, &st, 0);

@@ -115,6 +115,8 @@ enum msg_type {
                            /proc/<front>/fd) */
     MSG_OPENED = 11,    /* R->F: the runtime has opened them; the front closes its copies */
     MSG_EXITED = 12,    /* F->R: i32 pid, i32 status (exit code, 128+N for signal N) of an executor */
+    MSG_FINISHED = 13,  /* R->F: i32 the runtime's exit status, its output flushed: the front exits
+                           with it at once, not after the JVM's teardown */
 };
 
 struct msg_hdr {

@@ -81,6 +81,8 @@ public final class Main {
         if (System.getProperty("hull.noHalt") != null) {
             System.exit(code); // for profiling: a JFR recording is written by the orderly shutdown
         }
+        // the front exits with the code now, while this JVM's teardown goes on (~5 ms)
+        dev.hull.runtime.exec.Executor.finished(code);
         Runtime.getRuntime().halt(code);
     }
 

@@ -51,6 +51,11 @@ public final class Executor implements AutoCloseable {
      * The pid whose descriptors --preserve-fds must be copied from, or 0 when the executors
      * inherit them (under the front, which is the caller's own process).
      */
+    /** Tells hull-exec's front the CLI's exit status ahead of the JVM's halt (see Channel#finished). */
+    public static void finished(int status) {
+        Channel.finished(status);
+    }
+
     public static long preservedFdsOwner() throws IOException {
         return Channel.get().broker() ? ProcessHandle.current().pid() : 0;
     }

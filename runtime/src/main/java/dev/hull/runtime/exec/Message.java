@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 /** A message on the control channel (native/src/hull.h, enum msg_type). */
 public record Message(int type, byte[] payload) {
     public static final int PID = 1, GO = 2, HOOKS = 3, HOOKS_DONE = 4, CREATED = 5, START = 6,
-            ERROR = 7, DONE = 8, SPAWN = 9, SPAWNED = 10, OPENED = 11, EXITED = 12;
+            ERROR = 7, DONE = 8, SPAWN = 9, SPAWNED = 10, OPENED = 11, EXITED = 12, FINISHED = 13;
 
     public int intAt(int offset) {
         return (payload[offset] & 0xff) | (payload[offset + 1] & 0xff) << 8
