@@ -64,6 +64,19 @@ static int simple_op(int op, struct cur *c)
     case OP_SET_STATE:
         g.state = cur_bytes(c, &g.state_len);
         return 0;
+    case OP_STDIN_NULL: {
+        /* before any namespace is joined: the host's /dev/null, whatever the container's /dev holds */
+        int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            detail("open /dev/null");
+            return -errno;
+        }
+        if (fd == 0) /* stdin was closed: this is it, but not to be closed on exec */
+            return fcntl(0, F_SETFD, 0) < 0 ? -errno : 0;
+        int r = dup2(fd, 0) < 0 ? -errno : 0;
+        close(fd);
+        return r;
+    }
     }
     return -ENOSYS;
 }

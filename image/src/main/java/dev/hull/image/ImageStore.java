@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -196,7 +197,14 @@ public final class ImageStore {
         }
     }
 
-    public List<String> remove(String ref, boolean force, Predicate<String> usedByContainer) throws ImageException {
+    /**
+     * {@code docker rmi}: {@code used} says whether a container uses an image, {@code running}
+     * gives a running container that does (or null). As Docker: a name of several only untags;
+     * an image in use needs force; one a running container uses cannot be deleted even so, and
+     * force of its last name only untags it (it stays, dangling, for the container).
+     */
+    public List<String> remove(String ref, boolean force, Predicate<String> used, Function<String, String> running)
+            throws ImageException {
         try (Lock l = lock()) {
             StoreIndex idx = StoreIndex.read(indexFile);
             String id = find(idx, ref);
@@ -211,11 +219,20 @@ public final class ImageStore {
                 idx.write(indexFile);
                 return List.of("Untagged: " + byName);
             }
-            boolean used = usedByContainer != null && usedByContainer.test(id);
-            if (used && !force) {
+            if (used.test(id) && !force) {
                 throw new ImageException(byName != null
                         ? "conflict: unable to remove repository reference \"" + ref + "\" (must force) - container is using its referenced image " + shortId
                         : "conflict: unable to delete " + shortId + " (must be forced) - image is being used by a container");
+            }
+            String runner = running.apply(id);
+            if (runner != null) { // force, and a running container uses the image
+                if (byName == null) {
+                    throw new ImageException("conflict: unable to delete " + shortId
+                            + " (cannot be forced) - image is being used by running container " + runner.substring(0, 12));
+                }
+                idx.names.remove(Reference.parse(ref).canonical());
+                idx.write(indexFile);
+                return List.of("Untagged: " + byName);
             }
             if (byName == null && names.size() > 1 && !force) {
                 throw new ImageException("conflict: unable to delete " + shortId

@@ -236,11 +236,20 @@ class ImageStoreIT {
         assertEquals("No such image: nothere", assertThrows(ImageException.class, () -> store.resolve("nothere")).getMessage());
         assertTrue(store.inspectJson(img).contains("\"Layers\""));
 
-        assertEquals(List.of("Untagged: localhost/mine:v1"), store.remove("localhost/mine:v1", false, x -> true));
-        ImageException inUse = assertThrows(ImageException.class, () -> store.remove("busybox", false, x -> x.equals(id)));
+        assertEquals(List.of("Untagged: localhost/mine:v1"), store.remove("localhost/mine:v1", false, x -> true, x -> null));
+        ImageException inUse = assertThrows(ImageException.class, () -> store.remove("busybox", false, x -> x.equals(id), x -> null));
         assertTrue(inUse.getMessage().contains("must force"), inUse.getMessage());
         Path merged = store.prepareRootfs("user", img);
-        assertEquals(List.of("Untagged: busybox:latest", "Deleted: " + id), store.remove("busybox", true, x -> true));
+        // a running container's image: not even force deletes it; force of its name only untags
+        ImageException running = assertThrows(ImageException.class,
+                () -> store.remove(id, true, x -> true, x -> "c".repeat(64)));
+        assertTrue(running.getMessage().contains("(cannot be forced) - image is being used by running container cccccccccccc"),
+                running.getMessage());
+        store.tag(id, "localhost/again:v1");
+        assertEquals(List.of("Untagged: localhost/again:v1"),
+                store.remove("localhost/again:v1", true, x -> true, x -> "c".repeat(64)));
+        assertEquals(id, store.resolve(id).id());
+        assertEquals(List.of("Untagged: busybox:latest", "Deleted: " + id), store.remove("busybox", true, x -> true, x -> null));
         assertEquals(List.of(), store.list());
         // the container's layers stay until its rootfs is released
         assertEquals("keep", Files.readString(merged.resolve("keep")));

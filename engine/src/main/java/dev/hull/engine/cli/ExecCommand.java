@@ -54,8 +54,11 @@ final class ExecCommand {
             caps.addAll(dev.hull.spec.Capabilities.all());
         }
         List<String> cmd = f.positional().subList(1, f.positional().size());
+        // without -i the process reads nothing of ours (Docker's): a `while read` loop around
+        // `hull exec` keeps its input. With -t alone the terminal stays the caller's.
+        boolean stdinNull = !f.bool("interactive") && !f.bool("tty");
         Exec.Options o = new Exec.Options(c.id(), null, cmd, f.bool("tty") ? Boolean.TRUE : null, f.get("workdir"), env,
-                user, gids, caps, false, null, null, f.bool("detach"), null, null, 0, false, List.of());
+                user, gids, caps, false, null, null, f.bool("detach"), null, null, 0, false, List.of(), stdinNull);
         try {
             return Exec.exec(engine.runtime(), o);
         } catch (HullException e) {

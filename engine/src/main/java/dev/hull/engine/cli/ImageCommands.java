@@ -5,6 +5,7 @@ import dev.hull.engine.EngineException;
 import dev.hull.engine.Times;
 import dev.hull.engine.cli.Flags.Flag;
 import dev.hull.engine.container.Container;
+import dev.hull.engine.container.RuntimeView;
 import dev.hull.image.Image;
 import dev.hull.image.ImageException;
 import dev.hull.image.ImageStore;
@@ -14,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,11 +105,15 @@ final class ImageCommands {
                     Flags f = Flags.parse(cmd, args, List.of(Flag.bool("force", 'f'), Flag.bool("no-prune")), true);
                     Commands.need(cmd, f, 1);
                     Set<String> used = new HashSet<>();
+                    Map<String, String> running = new HashMap<>(); // image id -> a running container's id
                     for (Container c : engine.containers().all()) {
                         used.add(c.imageId());
+                        if (c.state().running() && RuntimeView.alive(engine, c.id())) {
+                            running.putIfAbsent(c.imageId(), c.id());
+                        }
                     }
                     for (String ref : f.positional()) {
-                        for (String line : store.remove(ref, f.bool("force"), used::contains)) {
+                        for (String line : store.remove(ref, f.bool("force"), used::contains, running::get)) {
                             out.println(line);
                         }
                     }

@@ -44,6 +44,16 @@ class ImagesIT extends EngineTest {
         ok("rmi", "used:v1");
         assertEquals(List.of("busybox:latest"), out("images", "--format", "{{.Repository}}:{{.Tag}}").lines().toList());
         assertEquals("still", out("exec", "user-of-image", "echo", "still"));
+        // not even -f deletes the image of a running container (Docker: "cannot be forced") ...
+        String id = out("image", "inspect", "--format", "{{.Id}}", "busybox");
+        Result byId = hull("rmi", "-f", id);
+        assertEquals(1, byId.code(), byId::toString);
+        assertTrue(byId.err().contains("(cannot be forced) - image is being used by running container"), byId::toString);
+        // ... and -f of its last name only untags it: the image stays for the container
+        ok("tag", "busybox", "last:v1");
+        assertEquals("Untagged: last:v1", out("rmi", "-f", "last:v1"));
+        assertEquals(id, out("image", "inspect", "--format", "{{.Id}}", id));
+        assertEquals("still", out("exec", "user-of-image", "echo", "still"));
     }
 
     @Test

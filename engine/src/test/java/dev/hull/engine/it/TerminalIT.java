@@ -41,4 +41,19 @@ class TerminalIT extends EngineTest {
         assertEquals(0, r.code(), r::toString);
         assertEquals("end\npiped\nend\n", r.out());
     }
+
+    @Test
+    void execReadsStdinOnlyWithDashI() {
+        out("run", "-d", "--name", "reader", "busybox", "sleep", "1000");
+        String noI = String.join(" ", hullArgv("exec", "reader", "sh", "-c", "'cat; echo end'"));
+        String withI = String.join(" ", hullArgv("exec", "-i", "reader", "sh", "-c", "'cat; echo end'"));
+        // the loop's input must survive an exec without -i (it is /dev/null to the process)
+        String loop = "printf 'a\\nb\\n' | while read x; do echo got-$x; " + noI + "; done";
+        Result r = exec(List.of("sh", "-c", "echo piped | " + noI + "; echo piped | " + withI + "; " + loop),
+                Duration.ofSeconds(60));
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("end\npiped\nend\ngot-a\nend\ngot-b\nend\n", r.out());
+        // the process's fd 0 is /dev/null
+        assertEquals("/dev/null", out("exec", "reader", "readlink", "/proc/self/fd/0"));
+    }
 }

@@ -258,7 +258,7 @@ public final class Main {
                 a.all("env"), a.get("user"), a.all("additional-gids"), a.all("cap"), a.bool("no-new-privs"),
                 a.get("apparmor"), a.get("process-label"), a.bool("detach"),
                 a.get("pid-file") == null ? null : Path.of(a.get("pid-file")), a.get("console-socket"),
-                preserveFds(a), a.bool("ignore-paused"), a.all("cgroup"));
+                preserveFds(a), a.bool("ignore-paused"), a.all("cgroup"), false);
     }
 
     private static int preserveFds(Parsed a) throws Args.UsageException {

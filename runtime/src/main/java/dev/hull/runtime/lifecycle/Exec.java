@@ -40,13 +40,15 @@ import java.util.Optional;
 public final class Exec {
     /**
      * The command line. {@code processFile}: an OCI process object replacing everything the
-     * other process flags say; {@code tty}: null when -t was not given.
+     * other process flags say; {@code tty}: null when -t was not given; {@code stdinNull}: the
+     * process reads /dev/null, not the caller's stdin (the engine's exec without -i; runc's exec
+     * has no such flag).
      */
     public record Options(String id, Path processFile, List<String> args, Boolean tty, String cwd,
                           List<String> env, String user, List<String> additionalGids, List<String> caps,
                           boolean noNewPrivs, String apparmor, String processLabel, boolean detach,
                           Path pidFile, String consoleSocket, int preserveFds, boolean ignorePaused,
-                          List<String> cgroups) {}
+                          List<String> cgroups, boolean stdinNull) {}
 
     /** Namespace types of the spec and their files under /proc/<pid>/ns. */
     private static final String[][] KINDS = {{"user", "user"}, {"cgroup", "cgroup"}, {"ipc", "ipc"},
@@ -148,7 +150,7 @@ public final class Exec {
                     Path.of(r.rootfs()), ctx.store().dir(r.id()), mode, o.consoleSocket(), false, false,
                     o.preserveFds(), o.preserveFds() > 0 ? Executor.preservedFdsOwner() : 0, Map.of(),
                     false, null, new SeccompCache(ctx.store().root(), new SeccompCompiler()),
-                    HostFacts.probe(), ctx.log()));
+                    HostFacts.probe(), ctx.log()), o.stdinNull());
         } catch (SpecException e) {
             // the process fields come from the flags or process.json, the rest from config.json
             String m = e.getMessage();

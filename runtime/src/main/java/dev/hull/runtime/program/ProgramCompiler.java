@@ -65,6 +65,8 @@ public final class ProgramCompiler {
     private SeccompFilter seccomp;
     /** The dev.hull.landlock rules, or null. */
     private Landlock.Rules landlock;
+    /** An exec whose process gets /dev/null as stdin (STDIN_NULL). */
+    private boolean stdinNull;
     /** The capability sets the process ends with (CAPS), when it holds CAP_SYS_ADMIN until exec. */
     private long finalEff, finalPerm, finalInh = -1;
 
@@ -96,6 +98,14 @@ public final class ProgramCompiler {
      * identity and confinement steps as the container's first process.
      */
     public static SetupProgram compileExec(Input in) throws SpecException {
+        return compileExec(in, false);
+    }
+
+    /**
+     * {@code stdinNull}: the process gets /dev/null as stdin rather than the caller's (the
+     * engine's exec without -i, as Docker's).
+     */
+    public static SetupProgram compileExec(Input in, boolean stdinNull) throws SpecException {
         if (in.mode() == LaunchMode.CREATE) {
             throw new IllegalArgumentException("exec has no create mode");
         }
@@ -107,7 +117,9 @@ public final class ProgramCompiler {
                 throw new IllegalArgumentException("exec joins namespaces only, not " + ns.type());
             }
         }
-        return new ProgramCompiler(in).buildExec();
+        ProgramCompiler c = new ProgramCompiler(in);
+        c.stdinNull = stdinNull;
+        return c.buildExec();
     }
 
     private SetupProgram buildExec() throws SpecException {
@@ -246,6 +258,9 @@ public final class ProgramCompiler {
         // (the kernel then asks for it in the namespace of their memory: the host's). The
         // execve of the container's program resets it, as with runc.
         p.add(Op.DUMPABLE, "make the executor non-dumpable").i(0).done();
+        if (stdinNull) {
+            p.add(Op.STDIN_NULL, "give the process /dev/null as stdin").done();
+        }
         // the executor inherits the caller's stdio and --preserve-fds from the front, unless the
         // runtime runs under a broker: then it copies the fds from the runtime's process
         if (in.preserveFds() > 0 && in.preservedFdsOwner() > 0) {

@@ -1421,6 +1421,10 @@ class ProgramCompilerTest {
     }
 
     SetupProgram compileExec(Cfg c, LaunchMode mode, HostFacts host) throws SpecException {
+        return compileExec(c, mode, host, false);
+    }
+
+    SetupProgram compileExec(Cfg c, LaunchMode mode, HostFacts host, boolean stdinNull) throws SpecException {
         Spec s = c.spec();
         List<dev.hull.spec.Linux.Namespace> ns = new ArrayList<>();
         for (String[] k : new String[][] {{"user", "user"}, {"cgroup", "cgroup"}, {"ipc", "ipc"}, {"uts", "uts"},
@@ -1431,7 +1435,7 @@ class ProgramCompilerTest {
                 dev.hull.spec.Hooks.NONE, s.annotations(), s.linux().withNamespaces(ns)));
         in.mode = mode;
         in.host = host;
-        SetupProgram p = ProgramCompiler.compileExec(in.input());
+        SetupProgram p = ProgramCompiler.compileExec(in.input(), stdinNull);
         HullExec.Result r = HullExec.dump(p.encode());
         assertEquals(0, r.code(), r.toString());
         assertEquals(ProgramDecoder.dump(p), r.out());
@@ -1461,6 +1465,13 @@ class ProgramCompilerTest {
         assertEquals(List.of("_ses.c1"), first(p, Op.JOIN_KEYRING));
         assertEquals(List.of("/"), first(p, Op.CHDIR));
         assertEquals(List.of(3L), first(p, Op.CLOSE_FDS));
+    }
+
+    @Test
+    void execWithoutStdinOpensDevNullBeforeJoiningAnything() throws SpecException {
+        SetupProgram p = compileExec(new Cfg().terminal(false), LaunchMode.RUN_FOREGROUND, FULL_HOST, true);
+        assertEquals(List.of(Op.DUMPABLE, Op.STDIN_NULL, Op.JOIN_NS, Op.CLONE), ops(p).subList(0, 4));
+        assertEquals(-1, compileExec(new Cfg().terminal(false), LaunchMode.RUN_FOREGROUND).indexOf(Op.STDIN_NULL));
     }
 
     @ParameterizedTest
