@@ -42,6 +42,9 @@ p_run=("${podman[@]}" run --rm --network none "${ulimits[@]}" localhost/bench tr
 echo "# engine start-up: run --rm --network none IMAGE true ($(date -u +%Y-%m-%d), $(uname -r), $(nproc) cpus,"
 echo "#   $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
 echo "# $("${hull[@]}" version), podman $(podman --version | awk '{print $3}') with runc $(runc --version | awk 'NR==1{print $3}')"
+if command -v cc >/dev/null && cc -O2 -o "$work/pagefault" "$top/bench/pagefault.c" 2>/dev/null; then
+    echo "# $("$work/pagefault") (bench/pagefault.c: what the JVM's start pays per page it touches)"
+fi
 for _ in 1 2 3; do "${h_run[@]}" >/dev/null; "${p_run[@]}" >/dev/null; done
 
 time_one() { # prints microseconds
