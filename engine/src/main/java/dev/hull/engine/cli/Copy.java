@@ -3,7 +3,11 @@ package dev.hull.engine.cli;
 import dev.hull.engine.Engine;
 import dev.hull.engine.EngineException;
 import dev.hull.engine.container.Container;
+import dev.hull.engine.container.RuntimeView;
+import dev.hull.runtime.HullException;
+import dev.hull.runtime.lifecycle.Pause;
 import dev.hull.runtime.rootfs.RootfsPaths;
+import dev.hull.runtime.state.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,8 +28,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * /etc files) in that mount's source, else in its overlay rootfs, resolved without following
  * symlinks out of either. As with Docker, a directory is copied with its contents, into DEST when
  * DEST is a directory; "-" is a tar stream on stdout or stdin; what is copied into a container
- * belongs to root there. The lookup happens before the copy: a running container that swaps a
- * directory for a symlink at that moment could race it.
+ * belongs to root there. A running container is frozen (its cgroup's freezer) from the lookup
+ * to the end of the copy, as Docker does since CVE-2018-15664: none of its processes can swap a
+ * directory for a symlink in between. (Another container sharing a volume still could.)
  */
 final class Copy {
     private Copy() {}
@@ -36,9 +41,31 @@ final class Copy {
             throw new EngineException("cp: " + (a < 0 ? "one of the paths must name a container (CONTAINER:PATH)"
                     : "copying between containers is not supported"));
         }
+        Container c = engine.containers().find((a >= 0 ? from : to).substring(0, a >= 0 ? a : b));
+        boolean freeze = RuntimeView.status(engine, c.id()) == Status.RUNNING;
+        if (freeze) {
+            try {
+                Pause.pause(engine.runtime(), c.id());
+            } catch (HullException e) {
+                throw new EngineException("cp: cannot freeze " + c.name() + " for the copy: " + e.getMessage());
+            }
+        }
+        try {
+            transfer(c, from, to, a, b);
+        } finally {
+            if (freeze) {
+                try {
+                    Pause.resume(engine.runtime(), c.id());
+                } catch (HullException e) {
+                    engine.log().warn("cp: cannot thaw " + c.name() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void transfer(Container c, String from, String to, int a, int b) throws EngineException {
         try {
             if (a >= 0) {
-                Container c = engine.containers().find(from.substring(0, a));
                 String inside = from.substring(a + 1);
                 Path src = inContainer(c, inside);
                 if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
@@ -55,7 +82,6 @@ final class Copy {
                     copy(src, target(Path.of(to), src), false);
                 }
             } else {
-                Container c = engine.containers().find(to.substring(0, b));
                 Path dest = inContainer(c, to.substring(b + 1));
                 if (from.equals("-")) {
                     if (!Files.isDirectory(dest)) {

@@ -48,6 +48,24 @@ class CopyIT extends EngineTest {
     }
 
     @Test
+    void aRunningContainerIsFrozenForTheCopy() throws Exception {
+        // so that none of its processes can swap a looked-up directory for a symlink (CVE-2018-15664)
+        Path host = dir.resolve("cp-frozen");
+        Files.createDirectories(host);
+        Files.writeString(host.resolve("late"), "slow\n");
+        String id = sleeper("--name", "frozen");
+        Path state = cgroup("freezer", id).resolve("freezer.state");
+        // a tar stream that starts after 2 s: the copy is under way, the container frozen, meanwhile
+        Process cp = start(List.of("sh", "-c", "(sleep 2; tar -C " + host + " -cf - late) | "
+                + String.join(" ", hullArgv("cp", "-", "frozen:/tmp"))), host.resolve("out"), host.resolve("err"));
+        assertTrue(eventually(2_000, () -> read(state).strip().equals("FROZEN")), () -> read(state));
+        assertEquals(0, cp.waitFor(), () -> read(host.resolve("err").toString()));
+        assertEquals("THAWED", read(state).strip());
+        assertEquals("slow", out("exec", "frozen", "cat", "/tmp/late"));
+        assertEquals("running", out("inspect", "--format", "{{.State.Status}}", "frozen"));
+    }
+
+    @Test
     void userNamespaceRootOwnsItsRootfs() throws Exception {
         // the test's directory is 0700: the container's root (uid 100000) could not reach its
         // rootfs, and the engine says so
