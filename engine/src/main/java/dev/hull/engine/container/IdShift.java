@@ -1,6 +1,7 @@
 package dev.hull.engine.container;
 
 import dev.hull.engine.EngineException;
+import dev.hull.sys.FileCalls;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -17,7 +18,10 @@ import java.util.Map;
  * Podman do, the owners of the container's rootfs are shifted by the mapping once, at create: in
  * the overlay's merged view, whose metacopy copies up only the metadata into the container's own
  * layer (the image's layers are shared and stay as they are). chown clears the setuid and setgid
- * bits, so the mode is put back after it.
+ * bits, so the mode is put back after it; it also drops a file's capabilities
+ * ({@code security.capability}), which are put back as a version 3 entry whose root is the
+ * container's (the kernel honours a version 2 one, the host root's, in no user namespace but the
+ * host's), as containers/storage does for Podman.
  */
 final class IdShift {
     private IdShift() {}
@@ -45,6 +49,7 @@ final class IdShift {
                     if (hu == uid && hg == gid) {
                         return;
                     }
+                    byte[] caps = (mode & 0170000) == 0100000 ? FileCalls.lgetxattr(p.toString(), CAPS) : null;
                     if (hu != uid) {
                         Files.setAttribute(p, "unix:uid", (int) hu, LinkOption.NOFOLLOW_LINKS);
                     }
@@ -54,11 +59,47 @@ final class IdShift {
                     if ((mode & 06000) != 0 && !Files.isSymbolicLink(p)) {
                         Files.setAttribute(p, "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
                     }
+                    if (caps != null) {
+                        FileCalls.lsetxattr(p.toString(), CAPS, forRoot(caps, uids));
+                    }
                 }
             });
         } catch (IOException e) {
             throw new EngineException("--uidmap: cannot shift the owners of the rootfs " + rootfs + ": " + e.getMessage());
         }
+    }
+
+    private static final String CAPS = "security.capability";
+
+    /**
+     * A file's capabilities (struct vfs_cap_data) for the container's user namespace: version 3,
+     * its rootid the host uid of the container's root (of the image's rootid under the mapping,
+     * for a version 3 entry; 0 for a version 2 one). Other versions are returned as they are.
+     */
+    static byte[] forRoot(byte[] caps, List<Object> uidMaps) {
+        if (caps.length < 20) {
+            return caps;
+        }
+        int magic = le32(caps, 0), revision = magic & 0xff000000;
+        if (revision != 0x02000000 && revision != 0x03000000) {
+            return caps;
+        }
+        long root = toHost(uidMaps, revision == 0x03000000 && caps.length >= 24 ? le32(caps, 20) & 0xffffffffL : 0);
+        byte[] v3 = java.util.Arrays.copyOf(caps, 24);
+        putLe32(v3, 0, 0x03000000 | (magic & 0x00ffffff)); // the flags (effective) kept
+        putLe32(v3, 20, (int) root);
+        return v3;
+    }
+
+    private static int le32(byte[] b, int o) {
+        return (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16 | (b[o + 3] & 0xff) << 24;
+    }
+
+    private static void putLe32(byte[] b, int o, int v) {
+        b[o] = (byte) v;
+        b[o + 1] = (byte) (v >> 8);
+        b[o + 2] = (byte) (v >> 16);
+        b[o + 3] = (byte) (v >> 24);
     }
 
     /**

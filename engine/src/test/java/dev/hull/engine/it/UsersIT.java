@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hull.sys.FileCalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,6 +25,32 @@ class UsersIT extends EngineTest {
     void numericUserAndGroup() {
         String s = sh(List.of("-u", "10000:20000"), "grep -E '^(Uid|Gid):' /proc/self/status");
         assertEquals("Uid:\t10000\t10000\t10000\t10000\nGid:\t20000\t20000\t20000\t20000", s);
+    }
+
+    @Test
+    void aRemappedRootKeepsTheImagesFileCapabilities() throws Exception {
+        Files.setAttribute(dir, "unix:mode", 0711); // the remapped root must reach its rootfs
+        Path x = Files.createDirectories(dir.resolve("capimg/capbin"));
+        Path box = x.resolve("busybox");
+        Files.copy(BUSYBOX_ROOTFS.resolve("bin/busybox"), box);
+        // cap_dac_override+ep, as setcap writes it (struct vfs_cap_data, version 2)
+        FileCalls.lsetxattr(box.toString(), "security.capability",
+                new byte[] {1, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+        Path secret = x.resolveSibling("secret");
+        Files.writeString(secret, "s3cret\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Path tar = dir.resolve("capimg.tar");
+        Result t = exec(List.of("tar", "--xattrs", "--xattrs-include=*", "-cf", tar.toString(), "-C",
+                BUSYBOX_ROOTFS.toString(), ".", "-C", x.getParent().toString(), "./capbin", "./secret"), TIMEOUT);
+        assertEquals(0, t.code(), t::toString);
+        ok("import", tar.toString(), "capimg");
+        // uid 1000 reads the 0600 file of root only through the binary's capability: on the
+        // host's root, and on a remapped one (whose chown of the rootfs would have dropped it)
+        assertNotEquals(0, hull("run", "--rm", "-u", "1000", "capimg", "cat", "/secret").code());
+        assertEquals("s3cret", out("run", "--rm", "-u", "1000", "capimg", "/capbin/busybox", "cat", "/secret"));
+        assertEquals("s3cret", out("run", "--rm", "--uidmap", "0:100000:65536", "-u", "1000", "capimg",
+                "/capbin/busybox", "cat", "/secret"));
+        ok("rmi", "capimg");
     }
 
     @Test
