@@ -143,14 +143,22 @@ fail:;
 static struct termios saved;
 static int restore_tty;
 
-void tty_copy_winsize(int from, int to)
+static void tty_copy_winsize(int from, int to)
 {
     struct winsize ws;
     if (ioctl(from, TIOCGWINSZ, &ws) == 0)
         ioctl(to, TIOCSWINSZ, &ws);
 }
 
-/* The caller's terminal (stdin) in raw mode, its size given to the pty; tty_restore undoes it. */
+/* The caller's terminal size to the pty: stdin's, or stdout's when stdin is not a terminal
+ * (-t without -i: Docker sizes the pty from its stdout then). */
+void tty_size(int master)
+{
+    tty_copy_winsize(isatty(0) ? 0 : 1, master);
+}
+
+/* The caller's terminal (stdin) in raw mode, its size given to the pty; tty_restore undoes it.
+ * Without a terminal on stdin (exec -t without -i: /dev/null) only the size is given. */
 void tty_raw(int master)
 {
     if (isatty(0) && tcgetattr(0, &saved) == 0) {
@@ -158,8 +166,8 @@ void tty_raw(int master)
         cfmakeraw(&raw);
         if (tcsetattr(0, TCSANOW, &raw) == 0)
             restore_tty = 1;
-        tty_copy_winsize(0, master);
     }
+    tty_size(master);
 }
 
 void tty_restore(void)
@@ -213,7 +221,7 @@ int tty_proxy(int sock, int child)
             struct signalfd_siginfo si;
             if (read(sfd, &si, sizeof si) == sizeof si) {
                 if (si.ssi_signo == SIGWINCH)
-                    tty_copy_winsize(0, master);
+                    tty_size(master);
                 else if (waitpid(child, &st, WNOHANG) == child)
                     done = 1;
             }

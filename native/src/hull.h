@@ -253,7 +253,7 @@ int tty_proxy(int sock, int child);
 int recv_fd(int sock);
 void tty_raw(int master);
 void tty_restore(void);
-void tty_copy_winsize(int from, int to);
+void tty_size(int master);
 int run_program(struct prog *p);
 void reset_signals(void);
 int status_of(int wait_status);

@@ -268,8 +268,10 @@ void monitor_run(pid_t child, const sigset_t *old)
     if (m.tty) {
         master = recv_fd(m.sv[0]); /* -1: C failed before it had a terminal */
         close_fd(&m.sv[0]);
-        if (master >= 0 && m.attach)
+        if (master >= 0 && m.attach && m.stdin_open)
             tty_raw(master);
+        else if (master >= 0 && m.attach) /* run -t without -i: a terminal, none of our keys */
+            tty_size(master);
     }
     s_out = (struct stream){.fd = m.tty ? master : m.out[0], .copy = m.attach ? 1 : -1, .name = "stdout"};
     s_err = (struct stream){.fd = m.err[0], .copy = m.attach ? 2 : -1, .name = "stderr"};
@@ -277,7 +279,8 @@ void monitor_run(pid_t child, const sigset_t *old)
         fcntl(s_out.fd, F_SETFL, O_NONBLOCK);
     if (s_err.fd >= 0)
         fcntl(s_err.fd, F_SETFL, O_NONBLOCK);
-    int in = m.attach && master >= 0 ? 0 : -1; /* attached tty: the caller's keys to the pty */
+    /* attached tty with -i: the caller's keys to the pty (Docker's -t alone sends none) */
+    int in = m.attach && master >= 0 && m.stdin_open ? 0 : -1;
 
     sigset_t set;
     sigemptyset(&set);
@@ -337,7 +340,7 @@ void monitor_run(pid_t child, const sigset_t *old)
                 }
             } else if (si.ssi_signo == SIGWINCH) {
                 if (master >= 0)
-                    tty_copy_winsize(0, master);
+                    tty_size(master);
             } else {
                 kill(child, (int)si.ssi_signo);
             }

@@ -55,8 +55,8 @@ final class ExecCommand {
         }
         List<String> cmd = f.positional().subList(1, f.positional().size());
         // without -i the process reads nothing of ours (Docker's): a `while read` loop around
-        // `hull exec` keeps its input. With -t alone the terminal stays the caller's.
-        boolean stdinNull = !f.bool("interactive") && !f.bool("tty");
+        // `hull exec` keeps its input. With -t alone it gets a terminal that none of our keys reach.
+        boolean stdinNull = !f.bool("interactive");
         Exec.Options o = new Exec.Options(c.id(), null, cmd, f.bool("tty") ? Boolean.TRUE : null, f.get("workdir"), env,
                 user, gids, caps, false, null, null, f.bool("detach"), null, null, 0, false, List.of(), stdinNull);
         try {

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Stdio: `-i` passes stdin (else /dev/null, as Docker); `-it` a real terminal of the caller's size (script(1)). */
+/** Stdio: `-i` passes stdin (else /dev/null, as Docker); `-t` a real terminal of the caller's size (script(1)), its keys only with -i. */
 class TerminalIT extends EngineTest {
 
     @Test
@@ -20,6 +20,26 @@ class TerminalIT extends EngineTest {
         assertTrue(out.contains("/dev/pts/0"), out);
         assertTrue(out.contains("31 97"), out);
         assertTrue(out.contains("stdin-is-a-tty"), out);
+    }
+
+    @Test
+    void dashTAloneGivesATerminalButNoneOfTheCallersKeys() {
+        out("run", "-d", "--name", "keys", "busybox", "sleep", "1000");
+        String probe = "'stty size; read -t 2 x && echo got-$x || echo no-input'";
+        String execT = String.join(" ", hullArgv("exec", "-t", "keys", "sh", "-c", probe));
+        String execIt = String.join(" ", hullArgv("exec", "-it", "keys", "sh", "-c", probe));
+        String runT = String.join(" ", hullArgv("run", "--rm", "-t", "busybox", "sh", "-c", probe));
+        String runIt = String.join(" ", hullArgv("run", "--rm", "-it", "busybox", "sh", "-c", probe));
+        for (String cmd : List.of(execT, execIt, runT, runIt)) {
+            // script(1) types "hello" into the caller's terminal: only -i passes it on
+            Result r = exec(List.of("sh", "-c", "echo hello | script -qec \"stty cols 97 rows 31; " + cmd.replace("$", "\\$")
+                    + "\" /dev/null"), Duration.ofSeconds(60));
+            String out = r.out().replace("\r", "");
+            assertEquals(0, r.code(), r::toString);
+            assertTrue(out.contains("31 97"), cmd + ": " + out);
+            assertTrue(out.contains(cmd.contains(" -it ") ? "got-hello" : "no-input"), cmd + ": " + out);
+        }
+        ok("rm", "-f", "keys");
     }
 
     @Test
