@@ -103,7 +103,7 @@ final class Commands {
             }
             case "logs" -> {
                 Flags f = Flags.parse(cmd, args, List.of(Flag.bool("follow", 'f'), Flag.value("tail", 'n'),
-                        Flag.bool("timestamps", 't'), Flag.value("since"), Flag.bool("details")), true);
+                        Flag.bool("timestamps", 't'), Flag.value("since"), Flag.value("until"), Flag.bool("details")), true);
                 need(cmd, f, 1);
                 Logs.print(engine, engine.containers().find(f.positional().get(0)), f, out, err);
                 return 0;

@@ -2,12 +2,14 @@ package dev.hull.engine.cli;
 
 import dev.hull.engine.Engine;
 import dev.hull.engine.EngineException;
+import dev.hull.engine.Times;
 import dev.hull.engine.container.Container;
 import dev.hull.engine.container.Exits;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +17,8 @@ import java.util.List;
  * {@code hull logs}: the log the container's monitor writes, one record per line in the CRI
  * format ({@code <RFC 3339 time> <stdout|stderr> <F|P> <text>}): stdout records go to stdout,
  * stderr records to stderr, a partial record (P) without its newline. {@code -f} follows the file
- * until the container stops.
+ * until the container stops (or --until passes). {@code --tail} picks the last lines first, then
+ * {@code --since}/{@code --until} filter them by their time, as Docker's log readers do.
  */
 final class Logs {
     private Logs() {}
@@ -27,6 +30,9 @@ final class Logs {
         if (!t.equals("all")) {
             tail = (int) Sizes.integer("--tail", t);
         }
+        Instant now = Instant.now();
+        Instant since = time(f, "since", now), until = time(f, "until", now);
+        Window window = new Window(since, until);
         try (RandomAccessFile file = open(c)) {
             long pos = 0;
             if (file != null) {
@@ -38,7 +44,9 @@ final class Logs {
                     lines = lines.subList(lines.size() - tail, lines.size());
                 }
                 for (String l : lines) {
-                    emit(l, timestamps, out, err);
+                    if (window.admits(l)) {
+                        emit(l, timestamps, out, err);
+                    }
                 }
                 pos = end;
             }
@@ -46,7 +54,7 @@ final class Logs {
                 return;
             }
             RandomAccessFile followed = file;
-            while (true) {
+            while (until == null || Instant.now().isBefore(until)) {
                 boolean running = Exits.reconcile(engine, engine.containers().load(c.id())).state().running();
                 if (followed == null) {
                     followed = open(c);
@@ -57,7 +65,9 @@ final class Logs {
                     followed.readFully(more);
                     int end = lastNewline(more);
                     for (String l : lines(new String(more, 0, end, StandardCharsets.UTF_8))) {
-                        emit(l, timestamps, out, err);
+                        if (window.admits(l)) {
+                            emit(l, timestamps, out, err);
+                        }
                     }
                     out.flush();
                     err.flush();
@@ -70,6 +80,30 @@ final class Logs {
             }
         } catch (IOException e) {
             throw new EngineException("cannot read the log of " + c.name() + ": " + e.getMessage());
+        }
+    }
+
+    private static Instant time(Flags f, String flag, Instant now) throws EngineException {
+        String v = f.get(flag, "");
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            return Times.flagTime(flag, v, now);
+        } catch (IllegalArgumentException e) {
+            throw new EngineException(e.getMessage());
+        }
+    }
+
+    /** --since and --until: records written at or after since and not after until (Docker's bounds). */
+    private record Window(Instant since, Instant until) {
+        boolean admits(String record) {
+            if (since == null && until == null) {
+                return true;
+            }
+            int space = record.indexOf(' ');
+            Instant t = space < 0 ? null : Times.parse(record.substring(0, space));
+            return t == null || ((since == null || !t.isBefore(since)) && (until == null || !t.isAfter(until)));
         }
     }
 

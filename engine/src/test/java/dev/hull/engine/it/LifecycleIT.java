@@ -91,6 +91,40 @@ class LifecycleIT extends EngineTest {
     }
 
     @Test
+    void logsSinceAndUntilPickRecordsByTime() {
+        out("run", "-d", "--name", "clock", "busybox", "sh", "-c", "echo early; sleep 1.2; echo late");
+        assertEquals("0", out("wait", "clock"));
+        String[] stamped = out("logs", "-t", "clock").split("\n");
+        assertEquals(2, stamped.length, String.join("|", stamped));
+        String early = stamped[0].split(" ")[0], late = stamped[1].split(" ")[0];
+        assertEquals("late", out("logs", "--since", late, "clock"));
+        assertEquals("early", out("logs", "--until", early, "clock"));
+        assertEquals("early\nlate", out("logs", "--since", "10m", "clock"));
+        assertEquals("", out("logs", "--since", "-10m", "clock")); // a duration into the future
+        assertEquals("early\nlate", out("logs", "--since", "0", "clock"));
+        // Unix seconds
+        long earlySecond = java.time.Instant.parse(early).getEpochSecond();
+        long lateSecond = java.time.Instant.parse(late).getEpochSecond();
+        assertEquals("early\nlate", out("logs", "--since", String.valueOf(earlySecond), "clock"));
+        assertEquals("", out("logs", "--since", (lateSecond + 1) + ".5", "clock"));
+        assertEquals("late", out("logs", "--since", late, "--until", "2099-01-01", "clock"));
+        // --tail first, then the window (Docker's order)
+        assertEquals("", out("logs", "--tail", "1", "--until", early, "clock"));
+        // -f stops following when --until passes, the container still running
+        out("run", "-d", "--name", "ticker", "busybox", "sh", "-c", "echo tick; sleep 1000");
+        assertTrue(eventually(5000, () -> out("logs", "ticker").equals("tick")));
+        Result followed = hull("logs", "-f", "--until", "-2s", "ticker");
+        assertEquals(0, followed.code(), followed::toString);
+        assertEquals("tick\n", followed.out());
+        assertEquals("running", out("inspect", "--format", "{{.State.Status}}", "ticker"));
+        ok("rm", "-f", "ticker");
+        Result bad = hull("logs", "--since", "yesterday", "clock");
+        assertEquals(1, bad.code(), bad::toString);
+        assertEquals("hull: invalid value for \"since\": failed to parse value as time or duration: \"yesterday\"\n",
+                bad.err());
+    }
+
+    @Test
     void restartGivesANewProcess() throws Exception {
         String id = sleeper("--name", "again");
         long first = pid(id);
