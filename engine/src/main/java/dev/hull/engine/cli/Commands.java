@@ -199,7 +199,8 @@ final class Commands {
                 if (f.positional().size() != 2) {
                     throw Flags.usage(cmd, "\"hull cp\" requires exactly 2 arguments.");
                 }
-                Copy.run(engine, f.positional().get(0), f.positional().get(1));
+                Copy.run(engine, f.positional().get(0), f.positional().get(1),
+                        new Copy.Options(f.bool("archive"), f.bool("follow-link")));
                 return 0;
             }
             case "images", "load", "import", "save", "tag", "rmi", "image" -> {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -27,15 +28,44 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * container is looked up as the container sees it: under one of its mounts (volumes, binds, its
  * /etc files) in that mount's source, else in its overlay rootfs, resolved without following
  * symlinks out of either. As with Docker, a directory is copied with its contents, into DEST when
- * DEST is a directory; "-" is a tar stream on stdout or stdin; what is copied into a container
- * belongs to root there. A running container is frozen (its cgroup's freezer) from the lookup
+ * DEST is a directory; "-" is a tar stream on stdout or stdin. Owners are Docker's: what is copied
+ * into a container belongs to its root, what is copied out to the caller, and {@code -a} keeps the
+ * source's owners instead (through the container's --uidmap/--gidmap either way). A symlink named
+ * as the source is copied as a symlink; {@code -L} copies what it points to. A running container is frozen (its cgroup's freezer) from the lookup
  * to the end of the copy, as Docker does since CVE-2018-15664: none of its processes can swap a
  * directory for a symlink in between. (Another container sharing a volume still could.)
  */
 final class Copy {
     private Copy() {}
 
-    static void run(Engine engine, String from, String to) throws EngineException {
+    /** -a and -L. */
+    record Options(boolean archive, boolean followLink) {}
+
+    /** The owner given to what a copy writes, from the source's. */
+    private record Owner(IntUnaryOperator uid, IntUnaryOperator gid) {
+        /** Into the container: its root, or with -a the source's ids as the container's. */
+        static Owner into(Container c, boolean archive) {
+            return archive ? new Owner(c::hostUid, c::hostGid) : new Owner(u -> c.hostUid(0), g -> c.hostGid(0));
+        }
+
+        /** Out of it: the caller, or with -a the ids the container sees. */
+        static Owner outOf(Container c, boolean archive) throws IOException {
+            if (archive) {
+                return new Owner(c::containerUid, c::containerGid);
+            }
+            // /proc/self belongs to the caller's effective ids
+            int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            int gid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+            return new Owner(u -> uid, g -> gid);
+        }
+
+        void apply(Path p, int sourceUid, int sourceGid) throws IOException {
+            Files.setAttribute(p, "unix:uid", uid.applyAsInt(sourceUid), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", gid.applyAsInt(sourceGid), LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    static void run(Engine engine, String from, String to, Options o) throws EngineException {
         int a = containerSep(from), b = containerSep(to);
         if ((a < 0) == (b < 0)) {
             throw new EngineException("cp: " + (a < 0 ? "one of the paths must name a container (CONTAINER:PATH)"
@@ -51,7 +81,7 @@ final class Copy {
             }
         }
         try {
-            transfer(c, from, to, a, b);
+            transfer(c, from, to, a, b, o);
         } finally {
             if (freeze) {
                 try {
@@ -63,11 +93,11 @@ final class Copy {
         }
     }
 
-    private static void transfer(Container c, String from, String to, int a, int b) throws EngineException {
+    private static void transfer(Container c, String from, String to, int a, int b, Options o) throws EngineException {
         try {
             if (a >= 0) {
                 String inside = from.substring(a + 1);
-                Path src = inContainer(c, inside);
+                Path src = inContainer(c, inside, o.followLink());
                 if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
                     throw new EngineException("Could not find the file " + inside + " in container " + c.name());
                 }
@@ -75,25 +105,29 @@ final class Copy {
                     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new NoClose(System.out))) {
                         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                        addToTar(tar, src, src.getFileName() == null ? "root" : src.getFileName().toString());
+                        addToTar(tar, src, name(inside, src), Owner.outOf(c, true));
                     }
                     System.out.flush();
                 } else {
-                    copy(src, target(Path.of(to), src), false);
+                    copy(src, target(Path.of(to), name(inside, src)), Owner.outOf(c, o.archive()));
                 }
             } else {
-                Path dest = inContainer(c, to.substring(b + 1));
+                Path dest = inContainer(c, to.substring(b + 1), true);
                 if (from.equals("-")) {
                     if (!Files.isDirectory(dest)) {
                         throw new EngineException("cp: the destination of a tar stream must be a directory: " + to);
                     }
-                    extract(System.in, dest);
+                    extract(System.in, dest, Owner.into(c, o.archive()));
                 } else {
                     Path src = Path.of(from);
                     if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
                         throw new EngineException("cp: no such file or directory: " + from);
                     }
-                    copy(src, target(dest, src), true);
+                    String name = name(from, src);
+                    if (o.followLink()) {
+                        src = src.toRealPath();
+                    }
+                    copy(src, target(dest, name), Owner.into(c, o.archive()));
                 }
             }
         } catch (IOException e) {
@@ -101,9 +135,17 @@ final class Copy {
         }
     }
 
-    /** The host path of a container path: in the source of the mount that covers it, or in the rootfs. */
-    static Path inContainer(Container c, String path) throws IOException {
+    /**
+     * The host path of a container path: in the source of the mount that covers it, or in the
+     * rootfs. Symlinks are followed inside the container, the last one only with followLast.
+     */
+    static Path inContainer(Container c, String path, boolean followLast) throws IOException {
         String p = path.startsWith("/") ? path : "/" + path;
+        int slash = p.lastIndexOf('/');
+        String last = p.substring(slash + 1);
+        if (!followLast && !last.isEmpty() && !last.equals(".") && !last.equals("..") && !isMountPoint(c, p)) {
+            return inContainer(c, slash == 0 ? "/" : p.substring(0, slash), true).resolve(last);
+        }
         String best = null;
         String source = null;
         for (Map<String, Object> m : c.mounts()) {
@@ -126,6 +168,24 @@ final class Copy {
         return RootfsPaths.resolve(Path.of(source), p.substring(best.length()));
     }
 
+    private static boolean isMountPoint(Container c, String p) {
+        for (Map<String, Object> m : c.mounts()) {
+            if (p.equals(String.valueOf(m.get("Destination")))) {
+                return true;
+            }
+        }
+        return p.equals("/etc/hostname") || p.equals("/etc/hosts") || p.equals("/etc/resolv.conf");
+    }
+
+    /** The name a copy gets: the last component of the source as given ("link", not its target's). */
+    private static String name(String given, Path resolved) {
+        Path n = Path.of(given).getFileName();
+        if (n == null || n.toString().equals(".") || n.toString().equals("..")) {
+            n = resolved.getFileName();
+        }
+        return n == null ? "root" : n.toString();
+    }
+
     private static boolean covers(String dest, String p) {
         return p.equals(dest) || p.startsWith(dest.endsWith("/") ? dest : dest + "/");
     }
@@ -135,27 +195,26 @@ final class Copy {
         return colon > 0 && !arg.substring(0, colon).contains("/") ? colon : -1;
     }
 
-    private static Path target(Path dest, Path src) {
-        return Files.isDirectory(dest) ? dest.resolve(src.getFileName().toString()) : dest;
+    private static Path target(Path dest, String name) {
+        return Files.isDirectory(dest) ? dest.resolve(name) : dest;
     }
 
-    private static void copy(Path src, Path dest, boolean chownRoot) throws IOException {
+    private static void copy(Path src, Path dest, Owner owner) throws IOException {
         Files.copy(src, dest, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES,
                 StandardCopyOption.REPLACE_EXISTING);
-        if (chownRoot) {
-            Files.setAttribute(dest, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(dest, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
-        }
+        owner.apply(dest, (Integer) Files.getAttribute(src, "unix:uid", LinkOption.NOFOLLOW_LINKS),
+                (Integer) Files.getAttribute(src, "unix:gid", LinkOption.NOFOLLOW_LINKS));
         if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(src)) {
                 for (Path p : ds) {
-                    copy(p, dest.resolve(p.getFileName().toString()), chownRoot);
+                    copy(p, dest.resolve(p.getFileName().toString()), owner);
                 }
             }
         }
     }
 
-    private static void addToTar(TarArchiveOutputStream tar, Path p, String name) throws IOException {
+    /** A tar stream out carries the owners the container sees (Docker's archive of a container path). */
+    private static void addToTar(TarArchiveOutputStream tar, Path p, String name, Owner owner) throws IOException {
         Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
         boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS), link = Files.isSymbolicLink(p);
         TarArchiveEntry e;
@@ -169,8 +228,8 @@ final class Copy {
             }
         }
         e.setMode((Integer) a.get("mode"));
-        e.setUserId((Integer) a.get("uid"));
-        e.setGroupId((Integer) a.get("gid"));
+        e.setUserId(owner.uid().applyAsInt((Integer) a.get("uid")));
+        e.setGroupId(owner.gid().applyAsInt((Integer) a.get("gid")));
         e.setModTime(((FileTime) a.get("lastModifiedTime")).toMillis());
         tar.putArchiveEntry(e);
         if (!dir && !link && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -180,14 +239,14 @@ final class Copy {
         if (dir) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
                 for (Path c : ds) {
-                    addToTar(tar, c, name + "/" + c.getFileName());
+                    addToTar(tar, c, name + "/" + c.getFileName(), owner);
                 }
             }
         }
     }
 
     /** A tar stream into a container directory: no entry may leave it (no "..", no absolute names). */
-    private static void extract(InputStream in, Path dest) throws IOException, EngineException {
+    private static void extract(InputStream in, Path dest, Owner owner) throws IOException, EngineException {
         TarArchiveInputStream tar = new TarArchiveInputStream(in);
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
@@ -219,8 +278,7 @@ final class Copy {
             if (!e.isSymbolicLink()) {
                 Files.setAttribute(out, "unix:mode", e.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
             }
-            Files.setAttribute(out, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(out, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
+            owner.apply(out, (int) e.getLongUserId(), (int) e.getLongGroupId());
         }
     }
 

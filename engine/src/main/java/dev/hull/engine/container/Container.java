@@ -51,6 +51,24 @@ public record Container(String id, String name, String created, String imageId, 
         }
     }
 
+    /** The host id of one of the container's user ids: its --uidmap applied (none: the same id). */
+    public int hostUid(int containerUid) {
+        return (int) IdShift.toHost(SpecBuilder.list(hostConfig.get("UidMap")), containerUid);
+    }
+
+    public int hostGid(int containerGid) {
+        return (int) IdShift.toHost(SpecBuilder.list(hostConfig.get("GidMap")), containerGid);
+    }
+
+    /** The container's view of a host user id: the inverse of {@link #hostUid}. */
+    public int containerUid(int hostUid) {
+        return (int) IdShift.toContainer(SpecBuilder.list(hostConfig.get("UidMap")), hostUid);
+    }
+
+    public int containerGid(int hostGid) {
+        return (int) IdShift.toContainer(SpecBuilder.list(hostConfig.get("GidMap")), hostGid);
+    }
+
     public String shortId() {
         return id.substring(0, 12);
     }

@@ -159,4 +159,17 @@ final class IdShift {
         }
         return id;
     }
+
+    /** The container id of a host id under the mappings; ids outside them stay as they are. */
+    static long toContainer(List<Object> maps, long id) {
+        for (Object o : maps) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            long c = SpecBuilder.num(m.get("ContainerID")), h = SpecBuilder.num(m.get("HostID")),
+                    n = SpecBuilder.num(m.get("Size"));
+            if (id >= h && id < h + n) {
+                return c + (id - h);
+            }
+        }
+        return id;
+    }
 }

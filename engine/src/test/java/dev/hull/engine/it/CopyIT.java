@@ -48,6 +48,58 @@ class CopyIT extends EngineTest {
     }
 
     @Test
+    void ownersAndSymlinksAsDocker() throws Exception {
+        Path host = dir.resolve("cp-owners");
+        Files.createDirectories(host);
+        Path mine = host.resolve("mine");
+        Files.writeString(mine, "owned\n");
+        Files.setAttribute(mine, "unix:uid", 1234);
+        Files.setAttribute(mine, "unix:gid", 5678);
+        Files.createSymbolicLink(host.resolve("to-mine"), mine);
+        sleeper("--name", "own");
+        ok("exec", "own", "sh", "-c", "echo inside > /o; chown 42:43 /o; ln -s /o /link");
+
+        // in: the container's root owns the copy; -a keeps the source's owners
+        ok("cp", mine.toString(), "own:/plain");
+        ok("cp", "-a", mine.toString(), "own:/kept");
+        assertEquals("0 0\n1234 5678", out("exec", "own", "stat", "-c", "%u %g", "/plain", "/kept"));
+        // a symlink as the source is copied as one, -L copies its target (under the link's name)
+        ok("cp", host.resolve("to-mine").toString(), "own:/");
+        ok("cp", "-L", host.resolve("to-mine").toString(), "own:/tmp/");
+        assertEquals(mine.toString() + "\nowned", out("exec", "own", "sh", "-c", "readlink /to-mine; cat /tmp/to-mine"));
+
+        // out: the caller (root) owns the copy; -a keeps the container's owners
+        ok("cp", "own:/o", host.resolve("o-plain").toString());
+        ok("cp", "-a", "own:/o", host.resolve("o-kept").toString());
+        assertEquals(0, Files.getAttribute(host.resolve("o-plain"), "unix:uid"));
+        assertEquals(42, Files.getAttribute(host.resolve("o-kept"), "unix:uid"));
+        assertEquals(43, Files.getAttribute(host.resolve("o-kept"), "unix:gid"));
+        ok("cp", "own:/link", host.toString());
+        assertEquals(Path.of("/o"), Files.readSymbolicLink(host.resolve("link")));
+        ok("cp", "-L", "own:/link", host.resolve("followed").toString());
+        assertEquals("inside\n", Files.readString(host.resolve("followed")));
+        ok("rm", "-f", "own");
+    }
+
+    @Test
+    void aRemappedContainersRootOwnsWhatIsCopiedIn() throws Exception {
+        Files.setAttribute(dir, "unix:mode", 0711);
+        Path f = dir.resolve("cp-mapped");
+        Files.writeString(f, "x\n");
+        Files.setAttribute(f, "unix:uid", 7);
+        sleeper("--name", "mapped", "--uidmap", "0:100000:65536", "--gidmap", "0:100000:65536");
+        ok("exec", "mapped", "sh", "-c", "echo y > /made; chown 7:7 /made");
+        ok("cp", f.toString(), "mapped:/plain");
+        ok("cp", "-a", f.toString(), "mapped:/kept");
+        assertEquals("0\n7", out("exec", "mapped", "stat", "-c", "%u", "/plain", "/kept"));
+        assertEquals(100000, Files.getAttribute(Path.of(out("inspect", "--format", "{{.GraphDriver.Data.MergedDir}}", "mapped"), "plain"), "unix:uid"));
+        // out with -a: the ids the container sees, not the host's
+        ok("cp", "-a", "mapped:/made", dir.resolve("made").toString());
+        assertEquals(7, Files.getAttribute(dir.resolve("made"), "unix:uid"));
+        ok("rm", "-f", "mapped");
+    }
+
+    @Test
     void aRunningContainerIsFrozenForTheCopy() throws Exception {
         // so that none of its processes can swap a looked-up directory for a symlink (CVE-2018-15664)
         Path host = dir.resolve("cp-frozen");
