@@ -27,35 +27,11 @@ final class ArchiveWriter {
 
     private ArchiveWriter() {}
 
+    /** The archive into a file, which appears whole or not at all. */
     static void write(List<Item> items, BlobStore blobs, Path out) throws ImageException {
         Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
-        try (OutputStream os = Files.newOutputStream(tmp); TarArchiveOutputStream tar = new TarArchiveOutputStream(os)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            dir(tar, "blobs/");
-            dir(tar, "blobs/sha256/");
-            Set<String> written = new HashSet<>();
-            List<Object> manifest = new ArrayList<>();
-            for (Item it : items) {
-                if (written.add(it.configDigest())) {
-                    file(tar, "blobs/sha256/" + Digests.hex(it.configDigest()), it.config());
-                }
-                List<Object> layerNames = new ArrayList<>();
-                for (StoreIndex.Layer l : it.layers()) {
-                    String name = "blobs/sha256/" + Digests.hex(l.diffId());
-                    if (written.add(l.diffId())) {
-                        layer(tar, name, blobs, l, blobs.tmpDir());
-                    }
-                    layerNames.add(name);
-                }
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("Config", "blobs/sha256/" + Digests.hex(it.configDigest()));
-                m.put("RepoTags", it.repoTags().isEmpty() ? null : new ArrayList<Object>(it.repoTags()));
-                m.put("Layers", layerNames);
-                manifest.add(m);
-            }
-            file(tar, "manifest.json", Json.write(manifest).getBytes(StandardCharsets.UTF_8));
-            tar.finish();
+        try (OutputStream os = Files.newOutputStream(tmp)) {
+            write(items, blobs, os);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);
@@ -69,6 +45,47 @@ final class ArchiveWriter {
         } catch (IOException e) {
             throw new ImageException(out + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The archive onto a stream (hull save to stdout); the stream is left open. */
+    static void write(List<Item> items, BlobStore blobs, OutputStream os) throws IOException {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.io.FilterOutputStream(os) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        });
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        dir(tar, "blobs/");
+        dir(tar, "blobs/sha256/");
+        Set<String> written = new HashSet<>();
+        List<Object> manifest = new ArrayList<>();
+        for (Item it : items) {
+            if (written.add(it.configDigest())) {
+                file(tar, "blobs/sha256/" + Digests.hex(it.configDigest()), it.config());
+            }
+            List<Object> layerNames = new ArrayList<>();
+            for (StoreIndex.Layer l : it.layers()) {
+                String name = "blobs/sha256/" + Digests.hex(l.diffId());
+                if (written.add(l.diffId())) {
+                    layer(tar, name, blobs, l, blobs.tmpDir());
+                }
+                layerNames.add(name);
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Config", "blobs/sha256/" + Digests.hex(it.configDigest()));
+            m.put("RepoTags", it.repoTags().isEmpty() ? null : new ArrayList<Object>(it.repoTags()));
+            m.put("Layers", layerNames);
+            manifest.add(m);
+        }
+        file(tar, "manifest.json", Json.write(manifest).getBytes(StandardCharsets.UTF_8));
+        tar.close();
     }
 
     private static void dir(TarArchiveOutputStream tar, String name) throws IOException {

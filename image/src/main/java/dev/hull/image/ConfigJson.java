@@ -13,7 +13,7 @@ import java.util.Map;
  * read with field names in errors, and the "docker image inspect" object built from it.
  */
 record ConfigJson(Map<String, Object> raw, ImageConfig config, List<String> diffIds, String created,
-        String architecture, String os) {
+        String architecture, String os, String variant, String comment) {
 
     static ConfigJson parse(byte[] data, String what) throws ImageException {
         Object o;
@@ -52,7 +52,9 @@ record ConfigJson(Map<String, Object> raw, ImageConfig config, List<String> diff
         return new ConfigJson(raw, config, diffIds,
                 string(raw.get("created"), what, "created"),
                 string(raw.get("architecture"), what, "architecture"),
-                string(raw.get("os"), what, "os"));
+                string(raw.get("os"), what, "os"),
+                string(raw.get("variant"), what, "variant"),
+                string(raw.get("comment"), what, "comment"));
     }
 
     /** The image config "config" object for an ImageConfig, as written by importRootfs. */
@@ -95,7 +97,7 @@ record ConfigJson(Map<String, Object> raw, ImageConfig config, List<String> diff
         m.put("RepoTags", new ArrayList<Object>(image.repoTags()));
         m.put("RepoDigests", new ArrayList<Object>(image.repoDigests()));
         m.put("Parent", "");
-        m.put("Comment", "");
+        m.put("Comment", image.comment() == null ? "" : image.comment());
         m.put("Created", image.created() == null ? "" : image.created());
         ImageConfig c = image.config();
         Map<String, Object> cfg = new LinkedHashMap<>();
@@ -112,6 +114,9 @@ record ConfigJson(Map<String, Object> raw, ImageConfig config, List<String> diff
         }
         m.put("Config", cfg);
         m.put("Architecture", image.architecture() == null ? "" : image.architecture());
+        if (image.variant() != null && !image.variant().isEmpty()) {
+            m.put("Variant", image.variant());
+        }
         m.put("Os", image.os() == null ? "" : image.os());
         m.put("Size", image.size());
         Map<String, Object> rootfs = new LinkedHashMap<>();

@@ -8,7 +8,8 @@ import java.util.List;
  * diffIds are the digests of the uncompressed layers, bottom first; size is their unpacked size.
  */
 public record Image(String id, List<String> repoTags, List<String> repoDigests, ImageConfig config,
-        List<String> diffIds, long size, String created, String architecture, String os) {
+        List<String> diffIds, long size, String created, String architecture, String os, String variant,
+        String comment) {
 
     public Image {
         repoTags = List.copyOf(repoTags);

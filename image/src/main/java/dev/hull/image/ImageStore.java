@@ -117,7 +117,17 @@ public final class ImageStore {
         }
     }
 
-    public Image importRootfs(Path tarball, String name, Map<String, String> changes) throws ImageException {
+    /**
+     * {@code docker import}: one layer from a root filesystem tarball, the config from the
+     * changes (CMD, ENV...), message the history's comment (default: "Imported from FILE"),
+     * platform the os/architecture recorded (null: the host's).
+     */
+    public Image importRootfs(Path tarball, String name, Map<String, String> changes, String message, Platform platform)
+            throws ImageException {
+        Platform pf = platform == null ? Platform.host() : platform;
+        if (!pf.os().equals("linux")) {
+            throw new ImageException("--platform " + pf + ": only linux images can be imported");
+        }
         Reference ref = name == null ? null : Reference.parse(name);
         ImageConfig config = Changes.apply(ImageConfig.EMPTY, changes);
         try (Lock l = lock()) {
@@ -133,14 +143,19 @@ public final class ImageStore {
                         : layers.unpack(blobs.path(diffId), diffId, tarball.toString(), created);
                 String now = Instant.now().truncatedTo(ChronoUnit.NANOS).toString();
                 Map<String, Object> cfg = new LinkedHashMap<>();
-                cfg.put("architecture", ArchiveReader.hostArch());
+                String comment = message != null && !message.isEmpty() ? message : "Imported from " + tarball.getFileName();
+                cfg.put("architecture", pf.architecture());
+                if (pf.variant() != null) {
+                    cfg.put("variant", pf.variant());
+                }
+                cfg.put("comment", comment);
                 cfg.put("config", ConfigJson.toJson(config));
                 cfg.put("created", now);
                 Map<String, Object> history = new LinkedHashMap<>();
                 history.put("created", now);
-                history.put("comment", "Imported from " + tarball.getFileName());
+                history.put("comment", comment);
                 cfg.put("history", List.of(history));
-                cfg.put("os", "linux");
+                cfg.put("os", pf.os());
                 Map<String, Object> rootfs = new LinkedHashMap<>();
                 rootfs.put("type", "layers");
                 rootfs.put("diff_ids", List.of(diffId));
@@ -166,6 +181,20 @@ public final class ImageStore {
     }
 
     public void save(List<String> refs, Path out) throws ImageException {
+        ArchiveWriter.write(saveItems(refs), blobs, out);
+    }
+
+    /** {@code docker save} to a stream (stdout); the stream stays open. */
+    public void save(List<String> refs, java.io.OutputStream out) throws ImageException {
+        List<ArchiveWriter.Item> items = saveItems(refs);
+        try {
+            ArchiveWriter.write(items, blobs, out);
+        } catch (IOException e) {
+            throw new ImageException("save: " + e.getMessage(), e);
+        }
+    }
+
+    private List<ArchiveWriter.Item> saveItems(List<String> refs) throws ImageException {
         StoreIndex idx = StoreIndex.read(indexFile);
         Map<String, ArchiveWriter.Item> items = new LinkedHashMap<>();
         for (String ref : refs) {
@@ -180,7 +209,7 @@ public final class ImageStore {
             }
             items.put(id, new ArchiveWriter.Item(id, blobs.read(id), e.layers(), tags));
         }
-        ArchiveWriter.write(new ArrayList<>(items.values()), blobs, out);
+        return new ArrayList<>(items.values());
     }
 
     public void tag(String source, String target) throws ImageException {
@@ -413,7 +442,7 @@ public final class ImageStore {
             }
         }
         return new Image(e.id(), tags, new ArrayList<>(digests), c.config(), c.diffIds(), e.size(), c.created(),
-                c.architecture(), c.os());
+                c.architecture(), c.os(), c.variant(), c.comment());
     }
 
     /** An exclusive flock on images/.lock: serialises changes between processes. */

@@ -290,7 +290,7 @@ class ImageStoreIT {
         TestImages.tarDir(src, tar);
         TestImages.run("gzip", tar.toString());
         Image img = store.importRootfs(Path.of(tar + ".gz"), "imported:1",
-                Map.of("CMD", "[\"/bin/sh\"]", "ENV", "A=1\nB=2", "WORKDIR", "/srv", "EXPOSE", "80 53/udp"));
+                Map.of("CMD", "[\"/bin/sh\"]", "ENV", "A=1\nB=2", "WORKDIR", "/srv", "EXPOSE", "80 53/udp"), null, null);
         assertEquals(List.of("imported:1"), img.repoTags());
         assertEquals(List.of("/bin/sh"), img.config().cmd());
         assertEquals(List.of("A=1", "B=2"), img.config().env());

@@ -84,6 +84,9 @@ final class Commands {
                 Flags f = Flags.parse(cmd, args, List.of(Flag.bool("force", 'f'), Flag.bool("volumes", 'v'),
                         Flag.bool("link", 'l')), true);
                 need(cmd, f, 1);
+                if (f.bool("link")) {
+                    throw new EngineException("rm --link: hull has no legacy container links (run --link) to remove");
+                }
                 return each(f.positional(), err, ref -> {
                     Remover.remove(engine, ref, f.bool("force"), f.bool("volumes"));
                     out.println(ref);

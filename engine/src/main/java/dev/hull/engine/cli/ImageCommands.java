@@ -78,7 +78,8 @@ final class ImageCommands {
                     String src = f.positional().get(0);
                     Path tar = src.equals("-") ? stdinToFile(engine) : Path.of(src);
                     try {
-                        Image img = store.importRootfs(tar, f.positional().size() > 1 ? f.positional().get(1) : null, changes);
+                        Image img = store.importRootfs(tar, f.positional().size() > 1 ? f.positional().get(1) : null, changes,
+                                f.get("message"), f.get("platform") == null ? null : platform(f.get("platform")));
                         out.println(img.id());
                     } finally {
                         if (src.equals("-")) {
@@ -89,10 +90,17 @@ final class ImageCommands {
                 case "save" -> {
                     Flags f = Flags.parse(cmd, args, List.of(Flag.value("output", 'o')), true);
                     Commands.need(cmd, f, 1);
-                    if (f.get("output") == null) {
-                        throw new EngineException("save: cowardly refusing to write to a terminal: use -o FILE");
+                    if (f.get("output") != null) {
+                        store.save(f.positional(), Path.of(f.get("output")));
+                    } else if (stdoutIsATerminal()) {
+                        throw new EngineException("save: cowardly refusing to save to a terminal. Use the -o flag or redirect");
+                    } else { // to stdout, as Docker
+                        store.save(f.positional(), out);
+                        out.flush();
+                        if (out.checkError()) {
+                            throw new EngineException("save: the archive could not be written to stdout");
+                        }
                     }
-                    store.save(f.positional(), Path.of(f.get("output")));
                 }
                 case "tag" -> {
                     Flags f = Flags.parse(cmd, args, List.of(), true);
@@ -158,7 +166,7 @@ final class ImageCommands {
                 r.put("CreatedSince", img.created() == null ? "N/A" : Times.ago(img.created()));
                 r.put("CreatedAt", img.created());
                 r.put("Size", Stats.size(img.size()));
-                r.put("Digest", img.repoDigests().isEmpty() ? "<none>" : img.repoDigests().get(0));
+                r.put("Digest", digestOf(img, (String) r.get("Repository")));
                 rows.add(r);
             }
         }
@@ -171,8 +179,36 @@ final class ImageCommands {
             }
             return;
         }
-        Formats.print(f.get("format", "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"), rows,
-                HEADERS, out);
+        Formats.print(f.get("format", "table {{.Repository}}\t{{.Tag}}\t" + (f.bool("digests") ? "{{.Digest}}\t" : "")
+                + "{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"), rows, HEADERS, out);
+    }
+
+    /** The manifest digest the image has under this repository (Docker's DIGEST column). */
+    private static String digestOf(Image img, String repository) {
+        for (String d : img.repoDigests()) {
+            int at = d.indexOf('@');
+            if (at > 0 && d.substring(0, at).equals(repository)) {
+                return d.substring(at + 1);
+            }
+        }
+        return "<none>";
+    }
+
+    static dev.hull.image.Platform platform(String value) throws EngineException {
+        try {
+            return dev.hull.image.Platform.parse("--platform", value);
+        } catch (IllegalArgumentException e) {
+            throw new EngineException(e.getMessage());
+        }
+    }
+
+    private static boolean stdoutIsATerminal() {
+        try {
+            String fd1 = Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString();
+            return fd1.startsWith("/dev/pts/") || fd1.startsWith("/dev/tty") || fd1.equals("/dev/console");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** `hull load` without -i reads the archive from stdin, as Docker does: into a file first (tar needs seeking). */

@@ -100,7 +100,11 @@ public final class Main {
                 (g.bool("help") ? out : err).print(USAGE);
                 return g.bool("help") ? 0 : EngineException.ENGINE;
             }
-            log = new Log(null, false, g.bool("debug"), err);
+            String level = g.get("log-level", "info");
+            if (!List.of("debug", "info", "warn", "error", "fatal").contains(level)) {
+                throw EngineException.usage("--log-level " + level + ": expected debug, info, warn, error or fatal");
+            }
+            log = new Log(null, false, g.bool("debug") || level.equals("debug"), err);
             String self = System.getProperty("hull.self", "hull");
             Engine engine = new Engine(Path.of(g.get("root", env("HULL_ROOT", "/var/lib/hull"))),
                     Path.of(g.get("runroot", env("HULL_RUNROOT", "/run/hull-engine"))), Path.of(self), log);

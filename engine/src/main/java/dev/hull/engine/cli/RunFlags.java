@@ -149,7 +149,7 @@ public final class RunFlags {
             throw new EngineException("--gidmap: needs --uidmap too");
         }
         return new CreateRequest(f.get("name"), image, config, host, f.bool("detach"), f.bool("interactive"),
-                f.bool("tty"));
+                f.bool("tty"), f.get("platform") == null ? null : ImageCommands.platform(f.get("platform")));
     }
 
     private static void resources(Flags f, Map<String, Object> host) throws EngineException {

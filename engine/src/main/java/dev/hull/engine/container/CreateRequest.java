@@ -8,4 +8,4 @@ import java.util.Map;
  * how the client attaches.
  */
 public record CreateRequest(String name, String image, Map<String, Object> config, Map<String, Object> hostConfig,
-                            boolean detach, boolean interactive, boolean tty) {}
+                            boolean detach, boolean interactive, boolean tty, dev.hull.image.Platform platform) {}

@@ -33,6 +33,10 @@ public final class Creator {
             throw new EngineException("Unable to find image '" + req.image() + "' locally (no registry is reachable: "
                     + "use 'hull load' or 'hull import'): " + e.getMessage());
         }
+        if (req.platform() != null && !req.platform().matches(image.os(), image.architecture())) {
+            throw new EngineException("image with reference " + req.image() + " was found but does not match the specified platform: wanted "
+                    + req.platform() + ", actual: " + image.os() + "/" + image.architecture());
+        }
         dev.hull.runtime.Trace.mark("image resolved");
         String id = newId();
         Map<String, Object> config = merge(req.config(), image.config(), id);

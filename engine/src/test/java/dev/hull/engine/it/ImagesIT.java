@@ -34,6 +34,49 @@ class ImagesIT extends EngineTest {
     }
 
     @Test
+    void importTakesAMessageAndAPlatformThatRunChecks() {
+        String tarball = dir.resolve("busybox.tar").toString(); // what the store's busybox was imported from
+        ok("import", "-m", "from the test", "--platform", "linux/aarch64/v8", tarball, "armbox");
+        assertEquals("from the test linux/arm64/v8", out("image", "inspect", "--format",
+                "{{.Comment}} {{.Os}}/{{.Architecture}}/{{.Variant}}", "armbox"));
+        String host = out("image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", "busybox");
+        assertEquals("Imported from busybox.tar", out("image", "inspect", "--format", "{{.Comment}}", "busybox"));
+        // run --platform: the image must be of it (Docker's message), and nothing is left behind
+        Result wrong = hull("run", "--rm", "--platform", "linux/s390x", "busybox", "true");
+        assertEquals(125, wrong.code(), wrong::toString);
+        assertEquals("hull: image with reference busybox was found but does not match the specified platform: "
+                + "wanted linux/s390x, actual: " + host + "\n", wrong.err());
+        assertEquals(List.of(), containers());
+        assertEquals("ok", out("run", "--rm", "--platform", host, "busybox", "echo", "ok"));
+        Result bad = hull("import", "--platform", "linux//v8", tarball, "nobox");
+        assertEquals(1, bad.code(), bad::toString);
+        assertTrue(bad.err().contains("--platform linux//v8: expected OS[/ARCH[/VARIANT]]"), bad::toString);
+        Result windows = hull("import", "--platform", "windows/amd64", tarball, "nobox");
+        assertTrue(windows.err().contains("only linux images can be imported"), windows::toString);
+        assertEquals(List.of("armbox:latest", "busybox:latest"),
+                out("images", "--format", "{{.Repository}}:{{.Tag}}").lines().sorted().toList());
+        ok("rmi", "armbox");
+    }
+
+    @Test
+    void saveWritesToStdoutUnlessItIsATerminal() throws Exception {
+        String save = String.join(" ", hullArgv("save", "busybox"));
+        Result listed = exec(List.of("sh", "-c", save + " | tar -tf -"), Duration.ofSeconds(60));
+        assertEquals(0, listed.code(), listed::toString);
+        assertTrue(listed.out().lines().anyMatch(l -> l.equals("manifest.json")), listed::toString);
+        ok("tag", "busybox", "piped:v1");
+        String savePiped = String.join(" ", hullArgv("save", "piped:v1"));
+        ok("rmi", "piped:v1");
+        Result back = exec(List.of("sh", "-c", savePiped.replace("piped:v1", "busybox") + " > " + dir.resolve("s.tar")
+                + " && " + String.join(" ", hullArgv("load")) + " < " + dir.resolve("s.tar")), Duration.ofSeconds(60));
+        assertEquals(0, back.code(), back::toString);
+        assertEquals("Loaded image: busybox:latest\n", back.out());
+        Result tty = exec(List.of("script", "-qec", save, "/dev/null"), Duration.ofSeconds(60));
+        assertEquals(1, tty.code(), tty::toString);
+        assertTrue(tty.out().contains("cowardly refusing to save to a terminal"), tty::toString);
+    }
+
+    @Test
     void rmiOfAnImageInUseFails() {
         sleeper("--name", "user-of-image");
         Result r = hull("rmi", "busybox");
@@ -68,6 +111,13 @@ class ImagesIT extends EngineTest {
         assertEquals(0, c.code(), c::toString);
         ok("load", "-i", oci.toString());
         assertEquals("uid=0(root) gid=0(root)", out("run", "--rm", "skopeo/bb:oci", "id"));
+        // an image loaded with its manifest has a digest (--digests), an imported one none
+        String digests = out("images", "--digests");
+        assertTrue(digests.lines().findFirst().orElse("").matches("REPOSITORY +TAG +DIGEST +IMAGE ID +CREATED +SIZE"), digests);
+        String manifest = out("image", "inspect", "--format", "{{index .RepoDigests 0}}", "skopeo/bb:oci");
+        assertTrue(manifest.matches("skopeo/bb@sha256:[0-9a-f]{64}"), manifest);
+        assertEquals(List.of("busybox <none>", "skopeo/bb " + manifest.substring(manifest.indexOf('@') + 1)),
+                out("images", "--format", "{{.Repository}} {{.Digest}}").lines().sorted().toList());
         ok("rmi", "skopeo/bb:oci");
     }
 

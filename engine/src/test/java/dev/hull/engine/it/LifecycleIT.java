@@ -125,6 +125,20 @@ class LifecycleIT extends EngineTest {
     }
 
     @Test
+    void flagsHullHasNoUseForAreRefusedNotIgnored() {
+        sleeper("--name", "linked");
+        Result link = hull("rm", "-l", "linked");
+        assertEquals(1, link.code(), link::toString);
+        assertEquals("hull: rm --link: hull has no legacy container links (run --link) to remove\n", link.err());
+        assertEquals("running", out("inspect", "--format", "{{.State.Status}}", "linked"));
+        Result level = hull("--log-level", "loud", "ps");
+        assertEquals(125, level.code(), level::toString);
+        assertTrue(level.err().contains("--log-level loud: expected debug, info, warn, error or fatal"), level::toString);
+        assertTrue(out("--log-level", "error", "ps").contains("linked"));
+        ok("rm", "-f", "linked");
+    }
+
+    @Test
     void restartGivesANewProcess() throws Exception {
         String id = sleeper("--name", "again");
         long first = pid(id);
