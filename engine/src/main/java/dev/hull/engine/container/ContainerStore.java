@@ -79,6 +79,34 @@ public final class ContainerStore {
         return new Lock(ch);
     }
 
+    /**
+     * Held by the container's exit handler ({@code hull container-exited}) from the moment it runs
+     * until its restart is done: a "restarting" container whose handler holds none has nobody to
+     * restart it (its monitor was killed).
+     */
+    public Lock lockRestart(String id) throws EngineException {
+        Path file = dir(id).resolve(".restart.lock");
+        try {
+            return take(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE), file);
+        } catch (NoSuchFileException e) {
+            throw new EngineException("No such container: " + id);
+        } catch (IOException e) {
+            throw new EngineException("cannot lock " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether an exit handler holds the container's restart lock (this process's own included). */
+    public boolean restartHandled(String id) {
+        Path file = dir(id).resolve(".restart.lock");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            return ch.tryLock() == null; // the lock, when taken here, goes with the channel
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return true; // cannot tell: leave the container to its handler
+        }
+    }
+
     private static Lock lock(Path file) throws EngineException {
         try {
             Files.createDirectories(file.getParent());

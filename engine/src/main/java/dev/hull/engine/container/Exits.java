@@ -22,9 +22,18 @@ import java.util.Map;
 public final class Exits {
     private Exits() {}
 
+    /**
+     * How long a "restarting" container may wait for its exit handler to take the restart lock
+     * (the monitor execs it right after the exit; a JVM starts in well under a second).
+     */
+    private static final long HANDLER_GRACE_SECONDS = 10;
+
     /** The record brought up to date with the runtime (under the container's lock). */
     public static Container reconcile(Engine engine, Container c) throws EngineException {
-        if (!c.state().running() || c.state().status().equals("restarting")) {
+        if (c.state().status().equals("restarting")) {
+            return orphanedRestart(engine, c) ? abandonRestart(engine, c) : c;
+        }
+        if (!c.state().running()) {
             return c;
         }
         if (RuntimeView.alive(engine, c.id())) {
@@ -47,6 +56,31 @@ public final class Exits {
                 return now;
             }
             return record(engine, now, -1);
+        }
+    }
+
+    /**
+     * A "restarting" container nobody will restart: its exit was recorded a while ago and no exit
+     * handler holds its restart lock (the monitor, and with it the handler, was killed).
+     */
+    private static boolean orphanedRestart(Engine engine, Container c) {
+        java.time.Instant finished = Times.parse(c.state().finishedAt());
+        return finished != null && finished.isBefore(java.time.Instant.now().minusSeconds(HANDLER_GRACE_SECONDS))
+                && !engine.containers().restartHandled(c.id());
+    }
+
+    /** As Podman when its conmon is gone: the container is left exited, with the code it had. */
+    private static Container abandonRestart(Engine engine, Container c) throws EngineException {
+        try (ContainerStore.Lock lock = engine.containers().lock(c.id())) {
+            Container now = engine.containers().load(c.id());
+            if (!now.state().status().equals("restarting") || !orphanedRestart(engine, now)) {
+                return now;
+            }
+            engine.log().warn(now.name() + ": its exit handler is gone; left exited instead of restarting");
+            Container exited = now.withState(new Container.State("exited", 0, now.state().exitCode(),
+                    now.state().oomKilled(), "", now.state().startedAt(), now.state().finishedAt()));
+            engine.containers().save(exited);
+            return exited;
         }
     }
 
@@ -135,21 +169,30 @@ public final class Exits {
         } catch (EngineException e) {
             return; // removed meanwhile (rm -f)
         }
-        c = reconcile(engine, c);
-        if (c.state().status().equals("restarting")) {
-            sleep(Math.min(100L << Math.min(c.restartCount(), 10), 60_000));
-            Starter.Prepared p;
-            try (ContainerStore.Lock lock = engine.containers().lock(id)) {
-                Container now = engine.containers().load(id);
-                if (!now.state().status().equals("restarting") || now.manuallyStopped()) {
-                    return;
+        try (ContainerStore.Lock restart = engine.containers().lockRestart(id)) {
+            c = reconcile(engine, c);
+            if (c.state().status().equals("restarting")) {
+                sleep(Math.min(100L << Math.min(c.restartCount(), 10), 60_000));
+                Starter.Prepared p;
+                try (ContainerStore.Lock lock = engine.containers().lock(id)) {
+                    Container now = engine.containers().load(id);
+                    if (!now.state().status().equals("restarting") || now.manuallyStopped()) {
+                        return;
+                    }
+                    now = now.withRestart(now.restartCount() + 1, false);
+                    engine.containers().save(now);
+                    p = Starter.prepare(engine, now, false);
                 }
-                now = now.withRestart(now.restartCount() + 1, false);
-                engine.containers().save(now);
-                p = Starter.prepare(engine, now, false);
+                Starter.run(engine, p, false);
+                return;
             }
-            Starter.run(engine, p, false);
-        } else if (c.state().status().equals("exited") && Boolean.TRUE.equals(c.hostConfig().get("AutoRemove"))) {
+        } catch (EngineException e) {
+            if (!Files.isDirectory(engine.containers().dir(id))) {
+                return; // removed meanwhile (rm -f)
+            }
+            throw e;
+        }
+        if (c.state().status().equals("exited") && Boolean.TRUE.equals(c.hostConfig().get("AutoRemove"))) {
             Remover.remove(engine, c.id(), true, true);
         }
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -169,6 +170,27 @@ class LifecycleIT extends EngineTest {
         assertTrue(stopped.startsWith("exited "), "a stopped --restart always container came back: " + stopped);
         Thread.sleep(1000);
         assertEquals(stopped, out("inspect", "--format", "{{.State.Status}} {{.RestartCount}}", "always"));
+    }
+
+    @Test
+    void aRestartWhoseHandlerIsGoneEndsExited() throws Exception {
+        out("run", "-d", "--name", "orphan", "--restart", "always", "busybox", "sleep", "1000");
+        long pid = pid("orphan");
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        long monitor = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+        assertTrue(Files.readString(Path.of("/proc/" + monitor + "/comm")).startsWith("hull-exec"), stat);
+        // the monitor killed first: nobody is left to run the exit handler that restarts
+        assertEquals(0, exec(List.of("kill", "-KILL", String.valueOf(monitor)), Duration.ofSeconds(10)).code());
+        assertEquals(0, exec(List.of("kill", "-KILL", String.valueOf(pid)), Duration.ofSeconds(10)).code());
+        String fmt = "{{.State.Status}} {{.RestartCount}}";
+        assertTrue(eventually(5_000, () -> out("inspect", "--format", fmt, "orphan").equals("restarting 0")),
+                () -> out("inspect", "--format", fmt, "orphan"));
+        // not forever: once the handler's grace has passed, the container is exited, as Podman's
+        assertTrue(eventually(20_000, () -> out("inspect", "--format", fmt, "orphan").equals("exited 0")),
+                () -> out("inspect", "--format", fmt, "orphan"));
+        ok("start", "orphan");
+        assertEquals("running", out("inspect", "--format", "{{.State.Status}}", "orphan"));
+        ok("rm", "-f", "orphan");
     }
 
     @Test
