@@ -89,7 +89,7 @@
     X(54, CONNECT_LISTENER) /* S path: connect to the seccomp agent's socket (SOCK_STREAM) */ \
     X(55, LSM_LABEL)      /* S attr file under /proc/thread-self/attr, S value: label of the exec */ \
     X(56, LANDLOCK)       /* N rights per rule, V paths: restrict the process with Landlock */ \
-    X(57, MONITOR)        /* S log file, S exit file, I attach, I stdin open, I tty, V on-exit argv */ \
+    X(57, MONITOR)        /* S log file, S exit file, I attach, I stdin open, I tty, I log max size, I log files, V on-exit argv */ \
     X(58, UMOUNT)         /* S target, I umount2 flags: a host mount of the engine's (no FFM) */ \
     X(59, STDIN_NULL)     /* the host's /dev/null as fd 0: an exec without -i reads no stdin */
 

@@ -9,6 +9,9 @@
  * at the end), waits for C, writes the exit file atomically and then, detached, execs the
  * on-exit command (the engine's hook for restart policies and --rm).  Attached (a foreground
  * run) it also copies the output to the caller and forwards signals, and exits with C's status.
+ * With a log max size (docker's --log-opt max-size/max-file), a record that would take the log
+ * past it first rotates the log: log.1 becomes log.2 and so on, the log log.1, up to max-file
+ * files in all; with one file the log starts over.
  * Nothing here allocates: every buffer is static.
  */
 #define _GNU_SOURCE
@@ -36,10 +39,14 @@ extern char **environ;
 static struct {
     int on, attach, stdin_open, tty;
     int log_fd, dir_fd, null_fd;
+    int log_dir_fd;        /* the log's directory, for rotation (-1: the log is not rotated) */
+    long long log_max, log_size;
+    int log_files;
+    const char *log_name;  /* inside the program's mapping */
     const char *exit_name; /* inside the program's mapping */
     char *const *on_exit;
     int out[2], err[2], in[2], sv[2];
-} m = {.log_fd = -1, .dir_fd = -1, .null_fd = -1, .out = {-1, -1}, .err = {-1, -1},
+} m = {.log_fd = -1, .dir_fd = -1, .null_fd = -1, .log_dir_fd = -1, .out = {-1, -1}, .err = {-1, -1},
        .in = {-1, -1}, .sv = {-1, -1}};
 
 struct stream {
@@ -59,13 +66,31 @@ static void close_fd(int *fd)
     *fd = -1;
 }
 
-/* S log, S exit file, I attach, I stdin open, I tty, V on-exit argv */
+/* The directory of path as an O_PATH fd; *name gets its last component. */
+static int open_dir_of(const char *path, const char **name)
+{
+    const char *slash = strrchr(path, '/');
+    *name = slash ? slash + 1 : path;
+    char dir[4096];
+    size_t dlen = slash ? (size_t)(slash - path) : 0;
+    if (dlen >= sizeof dir) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(dir, path, dlen);
+    dir[dlen] = 0;
+    return open(!slash ? "." : dlen ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* S log, S exit file, I attach, I stdin open, I tty, I log max size, I log files, V on-exit argv */
 int op_monitor(struct cur *c)
 {
     const char *log = cur_str(c), *exit_path = cur_str(c);
     m.attach = (int)cur_int(c);
     m.stdin_open = (int)cur_int(c);
     m.tty = (int)cur_int(c);
+    m.log_max = cur_int(c);
+    m.log_files = (int)cur_int(c);
     m.on_exit = cur_strv(c);
     if (c->bad)
         return 0; /* reported as a malformed program */
@@ -80,16 +105,22 @@ int op_monitor(struct cur *c)
         detail("open the log file %s", log);
         return -errno;
     }
-    char dir[4096];
-    size_t dlen = slash ? (size_t)(slash - exit_path) : 0;
-    if (dlen >= sizeof dir)
-        return -ENAMETOOLONG;
-    memcpy(dir, exit_path, dlen);
-    dir[dlen] = 0;
+    if (m.log_max > 0) {
+        m.log_dir_fd = open_dir_of(log, &m.log_name);
+        if (m.log_dir_fd < 0) {
+            detail("open the log file's directory (%s)", log);
+            return -errno;
+        }
+        if (m.log_files < 1 || m.log_files > 1000 || strlen(m.log_name) > 240) {
+            detail("monitor: bad log rotation (%d files) or log file name \"%s\"", m.log_files, log);
+            return -EINVAL;
+        }
+        m.log_size = lseek(m.log_fd, 0, SEEK_END);
+    }
     /* a directory fd: the exit file lands here even if P joins another mount namespace */
-    m.dir_fd = open(!slash ? "." : dlen ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    m.dir_fd = open_dir_of(exit_path, &m.exit_name);
     if (m.dir_fd < 0) {
-        detail("open the exit file's directory %s", dlen ? dir : "/");
+        detail("open the exit file's directory (%s)", exit_path);
         return -errno;
     }
     m.null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -151,16 +182,50 @@ static int timestamp(char *buf, size_t cap)
                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
+/*
+ * log.N-1 → log.N ... log → log.1 and a new log on the same fd number; with one file the log is
+ * emptied.  Failures leave the log as it is: records are lost before the container is.
+ */
+static void rotate_log(void)
+{
+    if (m.log_files == 1) {
+        if (ftruncate(m.log_fd, 0) == 0)
+            m.log_size = 0;
+        return;
+    }
+    char from[256], to[256];
+    for (int i = m.log_files - 1; i >= 1; i--) {
+        if (i == 1)
+            snprintf(from, sizeof from, "%s", m.log_name);
+        else
+            snprintf(from, sizeof from, "%s.%d", m.log_name, i - 1);
+        snprintf(to, sizeof to, "%s.%d", m.log_name, i);
+        if (renameat(m.log_dir_fd, from, m.log_dir_fd, to) < 0 && errno != ENOENT)
+            return;
+    }
+    int fd = openat(m.log_dir_fd, m.log_name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0640);
+    if (fd < 0)
+        return;
+    if (dup3(fd, m.log_fd, O_CLOEXEC) >= 0)
+        m.log_size = 0;
+    close(fd);
+}
+
 static void log_record(const char *stream, char flag, const char *text, size_t len)
 {
     char hdr[64];
     int h = timestamp(hdr, sizeof hdr);
     h += snprintf(hdr + h, sizeof hdr - (size_t)h, " %s %c ", stream, flag);
+    long long size = h + (long long)len + 1;
+    if (m.log_max > 0 && m.log_size > 0 && m.log_size + size > m.log_max)
+        rotate_log();
     struct iovec iov[3] = {{hdr, (size_t)h}, {(void *)text, len}, {"\n", 1}};
     ssize_t n;
     do /* O_APPEND: one record, one write; a full disk loses records, not the container */
         n = writev(m.log_fd, iov, 3);
     while (n < 0 && errno == EINTR);
+    if (n > 0)
+        m.log_size += n;
 }
 
 /* Reads what is there, copies it to the caller (attached), logs every complete line. */
@@ -260,7 +325,7 @@ void monitor_run(pid_t child, const sigset_t *old)
         close(0); /* C has the caller's stdin; attached without a tty P only writes */
     }
     close_fd(&m.null_fd);
-    int keep[] = {m.log_fd, m.dir_fd, m.out[0], m.err[0], m.in[1], m.sv[0]};
+    int keep[] = {m.log_fd, m.dir_fd, m.log_dir_fd, m.out[0], m.err[0], m.in[1], m.sv[0]};
     close_except(keep, (int)(sizeof keep / sizeof *keep));
     g.console_fd = -1;
 

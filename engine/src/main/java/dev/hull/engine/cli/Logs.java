@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,36 +36,51 @@ final class Logs {
         Instant now = Instant.now();
         Instant since = time(f, "since", now), until = time(f, "until", now);
         Window window = new Window(since, until);
-        try (RandomAccessFile file = open(c)) {
+        Path live = Path.of(c.logPath());
+        RandomAccessFile file = null;
+        try {
+            // the rotated files (--log-opt max-file), oldest first, then the live one
+            List<String> lines = new ArrayList<>();
+            for (Path old : rotated(live)) {
+                try {
+                    byte[] b = Files.readAllBytes(old);
+                    lines.addAll(lines(new String(b, 0, lastNewline(b), StandardCharsets.UTF_8)));
+                } catch (NoSuchFileException e) {
+                    // rotated away meanwhile
+                }
+            }
+            file = open(live);
+            Object key = fileKey(live);
             long pos = 0;
             if (file != null) {
                 byte[] all = new byte[(int) file.length()];
                 file.readFully(all);
                 int end = lastNewline(all);
-                List<String> lines = lines(new String(all, 0, end, StandardCharsets.UTF_8));
-                if (tail >= 0 && lines.size() > tail) {
-                    lines = lines.subList(lines.size() - tail, lines.size());
-                }
-                for (String l : lines) {
-                    if (window.admits(l)) {
-                        emit(l, timestamps, out, err);
-                    }
-                }
+                lines.addAll(lines(new String(all, 0, end, StandardCharsets.UTF_8)));
                 pos = end;
+            }
+            if (tail >= 0 && lines.size() > tail) {
+                lines = lines.subList(lines.size() - tail, lines.size());
+            }
+            for (String l : lines) {
+                if (window.admits(l)) {
+                    emit(l, timestamps, out, err);
+                }
             }
             if (!f.bool("follow")) {
                 return;
             }
-            RandomAccessFile followed = file;
             while (until == null || Instant.now().isBefore(until)) {
                 boolean running = Exits.reconcile(engine, engine.containers().load(c.id())).state().running();
-                if (followed == null) {
-                    followed = open(c);
+                if (file == null) {
+                    file = open(live);
+                    key = fileKey(live);
+                    pos = 0;
                 }
-                if (followed != null && followed.length() > pos) {
-                    followed.seek(pos);
-                    byte[] more = new byte[(int) (followed.length() - pos)];
-                    followed.readFully(more);
+                if (file != null && file.length() > pos) {
+                    file.seek(pos);
+                    byte[] more = new byte[(int) (file.length() - pos)];
+                    file.readFully(more);
                     int end = lastNewline(more);
                     for (String l : lines(new String(more, 0, end, StandardCharsets.UTF_8))) {
                         if (window.admits(l)) {
@@ -72,6 +90,11 @@ final class Logs {
                     out.flush();
                     err.flush();
                     pos += end;
+                } else if (file != null && file.length() < pos) {
+                    pos = 0; // started over (max-file=1)
+                } else if (file != null && !java.util.Objects.equals(key, fileKey(live))) {
+                    file.close(); // rotated, and read to its end: on to the new log
+                    file = null;
                 } else if (!running) {
                     break;
                 } else {
@@ -80,6 +103,35 @@ final class Logs {
             }
         } catch (IOException e) {
             throw new EngineException("cannot read the log of " + c.name() + ": " + e.getMessage());
+        } finally {
+            if (file != null) {
+                try {
+                    file.close();
+                } catch (IOException e) {
+                    // read-only
+                }
+            }
+        }
+    }
+
+    /** log.N ... log.1, the files the monitor rotated the log into, oldest first. */
+    private static List<Path> rotated(Path live) {
+        List<Path> out = new ArrayList<>();
+        for (int i = 1; i <= 1000; i++) {
+            Path p = live.resolveSibling(live.getFileName() + "." + i);
+            if (!Files.exists(p)) {
+                break;
+            }
+            out.add(0, p);
+        }
+        return out;
+    }
+
+    private static Object fileKey(Path p) {
+        try {
+            return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -107,9 +159,9 @@ final class Logs {
         }
     }
 
-    private static RandomAccessFile open(Container c) {
+    private static RandomAccessFile open(Path log) {
         try {
-            return new RandomAccessFile(c.logPath(), "r");
+            return new RandomAccessFile(log.toFile(), "r");
         } catch (IOException e) {
             return null; // not written yet
         }

@@ -38,7 +38,7 @@ public final class RunFlags {
             Flag.value("cap-drop"), Flag.value("security-opt"), Flag.value("sysctl"), Flag.value("volume", 'v'),
             Flag.value("mount"), Flag.value("tmpfs"), Flag.value("volumes-from"), Flag.value("restart"),
             Flag.value("publish", 'p'), Flag.value("stop-signal"), Flag.value("stop-timeout"),
-            Flag.value("pull"), Flag.value("platform"), Flag.value("log-driver"));
+            Flag.value("pull"), Flag.value("platform"), Flag.value("log-driver"), Flag.value("log-opt"));
 
     /** {@code [OPTIONS] IMAGE [COMMAND] [ARG...]}. */
     public static CreateRequest parse(String command, List<String> args) throws EngineException {
@@ -141,6 +141,7 @@ public final class RunFlags {
         host.put("ShmSize", f.get("shm-size") == null ? 64L << 20 : positive("--shm-size", Sizes.ram("--shm-size", f.get("shm-size"))));
         host.put("Sysctls", keyValues("--sysctl", f.all("sysctl")));
         host.put("Runtime", "hull");
+        host.put("LogConfig", logConfig(f.get("log-driver", "k8s-file"), f.all("log-opt")));
         resources(f, host);
         host.put("Mounts", f.all("mount").isEmpty() ? null : Volumes.parseMounts(f.all("mount")));
         host.put("UidMap", idMaps("--uidmap", f.all("uidmap")));
@@ -261,6 +262,41 @@ public final class RunFlags {
         }
         String v = System.getenv(e);
         return v == null ? e : e + "=" + v;
+    }
+
+    /**
+     * HostConfig.LogConfig: the driver (hull writes one format, CRI's k8s-file, whichever of the
+     * two accepted names is given) and the --log-opt rotation keys Docker's json-file and
+     * Podman's k8s-file share, checked here: max-size (decimal units, "10m") and max-file.
+     */
+    static Map<String, Object> logConfig(String driver, List<String> opts) throws EngineException {
+        Map<String, String> config = new LinkedHashMap<>();
+        for (String o : opts) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) {
+                throw new EngineException("--log-opt " + o + ": expected KEY=VALUE (max-size=10m, max-file=3)");
+            }
+            String key = o.substring(0, eq), value = o.substring(eq + 1);
+            switch (key) {
+                case "max-size" -> {
+                    if (Sizes.human("--log-opt max-size", value) <= 0) {
+                        throw new EngineException("--log-opt max-size=" + value + ": max-size must be a positive number");
+                    }
+                }
+                case "max-file" -> {
+                    long n = Sizes.integer("--log-opt max-file", value);
+                    if (n < 1 || n > 1000) {
+                        throw new EngineException("--log-opt max-file=" + value + ": max-file must be 1 to 1000");
+                    }
+                }
+                default -> throw new EngineException("unknown log opt '" + key + "' for " + driver + " log driver");
+            }
+            config.put(key, value);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Type", driver);
+        m.put("Config", config);
+        return m;
     }
 
     private static Map<String, String> keyValues(String flag, List<String> items) throws EngineException {

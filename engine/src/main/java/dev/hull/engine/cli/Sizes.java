@@ -8,6 +8,18 @@ public final class Sizes {
 
     /** {@code <number>[b|k|m|g|t|p][b|ib]}, binary multiples, as {@code docker run -m} takes them. */
     public static long ram(String flag, String text) throws EngineException {
+        return size(flag, text, 1024);
+    }
+
+    /**
+     * The same in decimal multiples (go-units FromHumanSize: "10m" is 10,000,000), as Docker's
+     * {@code --log-opt max-size} takes them.
+     */
+    public static long human(String flag, String text) throws EngineException {
+        return size(flag, text, 1000);
+    }
+
+    private static long size(String flag, String text, long k) throws EngineException {
         String s = text.trim();
         int i = 0;
         while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
@@ -21,11 +33,11 @@ public final class Sizes {
         }
         long mult = switch (unit) {
             case "", "b" -> 1L;
-            case "k" -> 1L << 10;
-            case "m" -> 1L << 20;
-            case "g" -> 1L << 30;
-            case "t" -> 1L << 40;
-            case "p" -> 1L << 50;
+            case "k" -> k;
+            case "m" -> k * k;
+            case "g" -> k * k * k;
+            case "t" -> k * k * k * k;
+            case "p" -> k * k * k * k * k;
             default -> -1L;
         };
         double v = -1;

@@ -51,6 +51,30 @@ public record Container(String id, String name, String created, String imageId, 
         }
     }
 
+    /** --log-opt max-size in bytes (decimal units, as Docker); 0: the log is not rotated. */
+    public long logMaxSize() {
+        String v = logOpt("max-size");
+        if (v == null) {
+            return 0;
+        }
+        try {
+            return dev.hull.engine.cli.Sizes.human("--log-opt max-size", v);
+        } catch (dev.hull.engine.EngineException e) {
+            return 0; // checked when the container was created
+        }
+    }
+
+    /** --log-opt max-file: how many files the log keeps when it is rotated (Docker's default 1). */
+    public int logFiles() {
+        String v = logOpt("max-file");
+        return v == null ? 1 : Integer.parseInt(v.trim());
+    }
+
+    private String logOpt(String key) {
+        return hostConfig.get("LogConfig") instanceof Map<?, ?> lc && lc.get("Config") instanceof Map<?, ?> opts
+                && opts.get(key) instanceof String s ? s : null;
+    }
+
     /** The host id of one of the container's user ids: its --uidmap applied (none: the same id). */
     public int hostUid(int containerUid) {
         return (int) IdShift.toHost(SpecBuilder.list(hostConfig.get("UidMap")), containerUid);

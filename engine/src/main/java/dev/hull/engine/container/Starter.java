@@ -165,7 +165,7 @@ public final class Starter {
         List<String> onExit = detach ? List.of(engine.self().toString(), "--root", engine.root().toString(),
                 "--runroot", engine.runRoot().toString(), "container-exited", c.id()) : List.of();
         Monitor monitor = new Monitor(Path.of(c.logPath()), exit, attach,
-                Boolean.TRUE.equals(c.config().get("OpenStdin")), onExit);
+                Boolean.TRUE.equals(c.config().get("OpenStdin")), onExit, c.logMaxSize(), c.logFiles());
         // the config as written, handed over in memory: the runtime need not read it back
         Create.Options o = new Create.Options(c.id(), bundle, null, null, false, false, 0,
                 detach ? LaunchMode.RUN_DETACHED : LaunchMode.RUN_FOREGROUND, null, monitor, Json.tree(spec));

@@ -126,6 +126,56 @@ class LifecycleIT extends EngineTest {
     }
 
     @Test
+    void logOptsRotateTheLog() throws Exception {
+        String loop = "i=0; while [ $i -lt 200 ]; do echo line-$i; i=$((i+1)); done";
+        out("run", "-d", "--name", "chatty", "--log-opt", "max-size=2k", "--log-opt", "max-file=3", "busybox", "sh", "-c", loop);
+        assertEquals("0", out("wait", "chatty"));
+        assertEquals("{\"Type\":\"k8s-file\",\"Config\":{\"max-size\":\"2k\",\"max-file\":\"3\"}}",
+                out("inspect", "--format", "{{json .HostConfig.LogConfig}}", "chatty"));
+        Path log = Path.of(out("inspect", "--format", "{{.LogPath}}", "chatty"));
+        for (Path p : List.of(log, Path.of(log + ".1"), Path.of(log + ".2"))) {
+            assertTrue(Files.size(p) <= 2000 && Files.size(p) > 1000, p + ": " + Files.size(p));
+        }
+        assertFalse(Files.exists(Path.of(log + ".3")), "max-file=3 keeps three files");
+        // what is left reads in order, oldest file first, up to the last line, without a gap
+        List<String> lines = out("logs", "chatty").lines().toList();
+        int first = Integer.parseInt(lines.get(0).substring(5));
+        assertTrue(first > 0 && lines.size() < 200 && lines.size() > 60, lines::toString);
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals("line-" + (first + i), lines.get(i));
+        }
+        assertEquals(List.of("line-198", "line-199"), out("logs", "--tail", "2", "chatty").lines().toList());
+
+        // one file: the log starts over; -f follows a log that is rotated under it
+        out("run", "-d", "--name", "one", "--log-opt", "max-size=1k", "busybox", "sh", "-c", loop);
+        assertEquals("0", out("wait", "one"));
+        Path oneLog = Path.of(out("inspect", "--format", "{{.LogPath}}", "one"));
+        assertTrue(Files.size(oneLog) <= 1000, () -> oneLog.toString());
+        assertFalse(Files.exists(Path.of(oneLog + ".1")));
+        assertEquals("line-199", out("logs", "--tail", "1", "one"));
+        out("run", "-d", "--name", "slow", "--log-opt", "max-size=1k", "--log-opt", "max-file=2", "busybox", "sh", "-c",
+                "sleep 0.5; i=0; while [ $i -lt 100 ]; do echo line-$i; i=$((i+1)); usleep 20000; done");
+        Result followed = hull(Duration.ofSeconds(60), "logs", "-f", "slow");
+        assertEquals(0, followed.code(), followed::toString);
+        List<String> all = followed.out().lines().toList();
+        assertEquals(100, all.size(), followed::toString);
+        for (int i = 0; i < 100; i++) {
+            assertEquals("line-" + i, all.get(i));
+        }
+        ok("rm", "chatty", "one", "slow");
+
+        // bad options: refused before anything is made
+        for (String[] bad : new String[][] {{"max-size=0", "max-size must be a positive number"},
+                {"max-size=12zz", "invalid size"}, {"max-file=0", "max-file must be 1 to 1000"},
+                {"compress=true", "unknown log opt 'compress' for k8s-file log driver"}, {"max-size", "expected KEY=VALUE"}}) {
+            Result r = hull("run", "--rm", "--log-opt", bad[0], "busybox", "true");
+            assertEquals(125, r.code(), r::toString);
+            assertTrue(r.err().contains(bad[1]), r::toString);
+        }
+        assertEquals(List.of(), containers());
+    }
+
+    @Test
     void flagsHullHasNoUseForAreRefusedNotIgnored() {
         sleeper("--name", "linked");
         Result link = hull("rm", "-l", "linked");

@@ -25,14 +25,28 @@ import java.util.List;
  * @param onExit    detached only: argv the monitor execs once the exit file is written (e.g. the
  *                  engine's command that applies the restart policy or {@code --rm}); empty: it
  *                  just exits. Run with the monitor's environment, stdio on /dev/null, cwd /.
+ * @param logMaxSize 0: the log grows; else a record that would take it past this many bytes
+ *                  first rotates it (docker's {@code --log-opt max-size})
+ * @param logFiles  with logMaxSize, how many files the log keeps: the log and logFiles-1 older
+ *                  ones ({@code <log>.1} the newest); 1: the log starts over ({@code max-file})
  */
-public record Monitor(Path logFile, Path exitFile, boolean attach, boolean stdinOpen, List<String> onExit) {
+public record Monitor(Path logFile, Path exitFile, boolean attach, boolean stdinOpen, List<String> onExit,
+                      long logMaxSize, int logFiles) {
 
     /** The CLONE step's parent modes (native/src/ns.c). */
     public static final int PARENT_MODE = 3;
     public static final int PARENT_MODE_ATTACHED = 4;
 
+    /** A log without rotation. */
+    public Monitor(Path logFile, Path exitFile, boolean attach, boolean stdinOpen, List<String> onExit) {
+        this(logFile, exitFile, attach, stdinOpen, onExit, 0, 1);
+    }
+
     public Monitor {
+        if (logMaxSize < 0 || logFiles < 1 || logFiles > 1000) {
+            throw new IllegalArgumentException("monitor log rotation: max size " + logMaxSize + ", " + logFiles
+                    + " files (want a size >= 0 and 1 to 1000 files)");
+        }
         if (logFile == null || exitFile == null) {
             throw new IllegalArgumentException("a monitor needs a log file and an exit file");
         }
