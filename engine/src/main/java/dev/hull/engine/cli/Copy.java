@@ -17,6 +17,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -31,9 +33,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * DEST is a directory; "-" is a tar stream on stdout or stdin. Owners are Docker's: what is copied
  * into a container belongs to its root, what is copied out to the caller, and {@code -a} keeps the
  * source's owners instead (through the container's --uidmap/--gidmap either way). A symlink named
- * as the source is copied as a symlink; {@code -L} copies what it points to. A running container is frozen (its cgroup's freezer) from the lookup
- * to the end of the copy, as Docker does since CVE-2018-15664: none of its processes can swap a
- * directory for a symlink in between. (Another container sharing a volume still could.)
+ * as the source is copied as a symlink; {@code -L} copies what it points to. A running container
+ * is frozen (its cgroup's freezer) from the lookup to the end of the copy, as Docker does since
+ * CVE-2018-15664: none of its processes can swap a directory for a symlink in between; so is
+ * every other running container that mounts the volume or bind the path goes through.
  */
 final class Copy {
     private Copy() {}
@@ -72,25 +75,76 @@ final class Copy {
                     : "copying between containers is not supported"));
         }
         Container c = engine.containers().find((a >= 0 ? from : to).substring(0, a >= 0 ? a : b));
-        boolean freeze = RuntimeView.status(engine, c.id()) == Status.RUNNING;
-        if (freeze) {
-            try {
-                Pause.pause(engine.runtime(), c.id());
-            } catch (HullException e) {
-                throw new EngineException("cp: cannot freeze " + c.name() + " for the copy: " + e.getMessage());
-            }
-        }
+        String inside = a >= 0 ? from.substring(a + 1) : to.substring(b + 1);
+        List<Container> frozen = new ArrayList<>();
         try {
+            for (Container x : sharers(engine, c, inside)) {
+                try {
+                    Pause.pause(engine.runtime(), x.id());
+                    frozen.add(x);
+                } catch (HullException e) {
+                    throw new EngineException("cp: cannot freeze " + x.name() + " for the copy: " + e.getMessage());
+                }
+            }
             transfer(c, from, to, a, b, o);
         } finally {
-            if (freeze) {
+            for (Container x : frozen) {
                 try {
-                    Pause.resume(engine.runtime(), c.id());
+                    Pause.resume(engine.runtime(), x.id());
                 } catch (HullException e) {
-                    engine.log().warn("cp: cannot thaw " + c.name() + ": " + e.getMessage());
+                    engine.log().warn("cp: cannot thaw " + x.name() + ": " + e.getMessage());
                 }
             }
         }
+    }
+
+    /**
+     * The running containers to freeze for a copy through path in c: c itself, and when the path
+     * is under a volume or bind, every other running container that mounts the same directory (or
+     * one inside it, or one it is inside), since any of them could swap a directory of it for a
+     * symlink while the copy goes through.
+     */
+    private static List<Container> sharers(Engine engine, Container c, String path) throws EngineException {
+        List<Container> out = new ArrayList<>();
+        if (RuntimeView.status(engine, c.id()) == Status.RUNNING) {
+            out.add(c);
+        }
+        String source = mountSource(c, path.startsWith("/") ? path : "/" + path);
+        if (source == null) {
+            return out;
+        }
+        for (Container other : engine.containers().all()) {
+            if (other.id().equals(c.id()) || RuntimeView.status(engine, other.id()) != Status.RUNNING) {
+                continue;
+            }
+            for (Map<String, Object> m : other.mounts()) {
+                String s = String.valueOf(m.get("Source"));
+                if (!"tmpfs".equals(m.get("Type")) && (covers(s, source) || covers(source, s))) {
+                    out.add(other);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The source of the volume or bind that covers the container path, null for the rootfs. */
+    private static String mountSource(Container c, String p) {
+        Map<String, Object> m = coveringMount(c, p);
+        return m == null ? null : String.valueOf(m.get("Source"));
+    }
+
+    /** The innermost volume or bind whose destination is the path or one of its parents. */
+    private static Map<String, Object> coveringMount(Container c, String p) {
+        Map<String, Object> best = null;
+        for (Map<String, Object> m : c.mounts()) {
+            String d = String.valueOf(m.get("Destination"));
+            if (!"tmpfs".equals(m.get("Type")) && covers(d, p)
+                    && (best == null || d.length() > String.valueOf(best.get("Destination")).length())) {
+                best = m;
+            }
+        }
+        return best;
     }
 
     private static void transfer(Container c, String from, String to, int a, int b, Options o) throws EngineException {
@@ -146,15 +200,7 @@ final class Copy {
         if (!followLast && !last.isEmpty() && !last.equals(".") && !last.equals("..") && !isMountPoint(c, p)) {
             return inContainer(c, slash == 0 ? "/" : p.substring(0, slash), true).resolve(last);
         }
-        String best = null;
-        String source = null;
-        for (Map<String, Object> m : c.mounts()) {
-            String d = String.valueOf(m.get("Destination"));
-            if (!"tmpfs".equals(m.get("Type")) && covers(d, p) && (best == null || d.length() > best.length())) {
-                best = d;
-                source = String.valueOf(m.get("Source"));
-            }
-        }
+        Map<String, Object> mount = coveringMount(c, p);
         String[][] etc = {{"/etc/hostname", c.hostnamePath()}, {"/etc/hosts", c.hostsPath()},
             {"/etc/resolv.conf", c.resolvConfPath()}};
         for (String[] e : etc) {
@@ -162,10 +208,11 @@ final class Copy {
                 return Path.of(e[1]);
             }
         }
-        if (best == null) {
+        if (mount == null) {
             return RootfsPaths.resolve(Path.of(c.rootfs()), p);
         }
-        return RootfsPaths.resolve(Path.of(source), p.substring(best.length()));
+        return RootfsPaths.resolve(Path.of(String.valueOf(mount.get("Source"))),
+                p.substring(String.valueOf(mount.get("Destination")).length()));
     }
 
     private static boolean isMountPoint(Container c, String p) {

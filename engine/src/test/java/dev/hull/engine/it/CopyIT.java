@@ -118,6 +118,43 @@ class CopyIT extends EngineTest {
     }
 
     @Test
+    void containersSharingTheVolumeAreFrozenToo() throws Exception {
+        Path host = dir.resolve("cp-shared");
+        Files.createDirectories(host.resolve("sub"));
+        Files.writeString(host.resolve("late"), "slow\n");
+        String target = sleeper("--name", "target", "-v", "sharedvol:/data");
+        String sharer = sleeper("--name", "sharer", "-v", "sharedvol:/elsewhere");
+        String inner = sleeper("--name", "inner", "-v", host.resolve("sub") + ":/sub", "-v", host + ":/whole");
+        String bystander = sleeper("--name", "bystander");
+        Path targetState = cgroup("freezer", target).resolve("freezer.state");
+        Path sharerState = cgroup("freezer", sharer).resolve("freezer.state");
+        Path bystanderState = cgroup("freezer", bystander).resolve("freezer.state");
+        Process cp = start(List.of("sh", "-c", "(sleep 2; tar -C " + host + " -cf - late) | "
+                + String.join(" ", hullArgv("cp", "-", "target:/data"))), host.resolve("out"), host.resolve("err"));
+        assertTrue(eventually(2_000, () -> read(sharerState).strip().equals("FROZEN")), () -> read(sharerState));
+        assertEquals("FROZEN", read(targetState).strip());
+        assertEquals("THAWED", read(bystanderState).strip(), "a container without the volume is left alone");
+        assertEquals(0, cp.waitFor(), () -> read(host.resolve("err").toString()));
+        assertEquals("THAWED", read(sharerState).strip());
+        assertEquals("slow", out("exec", "sharer", "cat", "/elsewhere/late"));
+        // a copy through a bind freezes the containers that bind a directory inside it, and a
+        // path of the rootfs freezes nobody else
+        Path innerState = cgroup("freezer", inner).resolve("freezer.state");
+        Process viaBind = start(List.of("sh", "-c", "(sleep 2; tar -C " + host + " -cf - late) | "
+                + String.join(" ", hullArgv("cp", "-", "inner:/whole"))), host.resolve("out2"), host.resolve("err2"));
+        assertTrue(eventually(2_000, () -> read(innerState).strip().equals("FROZEN")), () -> read(innerState));
+        assertEquals("THAWED", read(sharerState).strip());
+        assertEquals(0, viaBind.waitFor(), () -> read(host.resolve("err2").toString()));
+        Process viaRootfs = start(List.of("sh", "-c", "(sleep 2; tar -C " + host + " -cf - late) | "
+                + String.join(" ", hullArgv("cp", "-", "target:/tmp"))), host.resolve("out3"), host.resolve("err3"));
+        assertTrue(eventually(2_000, () -> read(targetState).strip().equals("FROZEN")), () -> read(targetState));
+        assertEquals("THAWED", read(sharerState).strip());
+        assertEquals(0, viaRootfs.waitFor(), () -> read(host.resolve("err3").toString()));
+        ok("rm", "-f", "-v", "target", "sharer", "inner", "bystander");
+        ok("volume", "rm", "sharedvol");
+    }
+
+    @Test
     void userNamespaceRootOwnsItsRootfs() throws Exception {
         // the test's directory is 0700: the container's root (uid 100000) could not reach its
         // rootfs, and the engine says so
