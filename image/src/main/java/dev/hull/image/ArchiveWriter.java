@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,13 +33,13 @@ final class ArchiveWriter {
         Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
         try (OutputStream os = Files.newOutputStream(tmp)) {
             write(items, blobs, os);
-        } catch (IOException e) {
+        } catch (IOException | ImageException e) {
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
                 // nothing more to do
             }
-            throw new ImageException(out + ": " + e.getMessage(), e);
+            throw e instanceof ImageException ie ? ie : new ImageException(out + ": " + e.getMessage(), e);
         }
         try {
             BlobStore.move(tmp, out);
@@ -48,7 +49,7 @@ final class ArchiveWriter {
     }
 
     /** The archive onto a stream (hull save to stdout); the stream is left open. */
-    static void write(List<Item> items, BlobStore blobs, OutputStream os) throws IOException {
+    static void write(List<Item> items, BlobStore blobs, OutputStream os) throws IOException, ImageException {
         TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.io.FilterOutputStream(os) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
@@ -65,27 +66,74 @@ final class ArchiveWriter {
         dir(tar, "blobs/");
         dir(tar, "blobs/sha256/");
         Set<String> written = new HashSet<>();
+        Map<String, Long> layerSizes = new HashMap<>();
         List<Object> manifest = new ArrayList<>();
+        List<Object> index = new ArrayList<>();
         for (Item it : items) {
             if (written.add(it.configDigest())) {
                 file(tar, "blobs/sha256/" + Digests.hex(it.configDigest()), it.config());
             }
             List<Object> layerNames = new ArrayList<>();
+            List<Object> layerDescriptors = new ArrayList<>();
             for (StoreIndex.Layer l : it.layers()) {
                 String name = "blobs/sha256/" + Digests.hex(l.diffId());
                 if (written.add(l.diffId())) {
-                    layer(tar, name, blobs, l, blobs.tmpDir());
+                    layerSizes.put(l.diffId(), layer(tar, name, blobs, l, blobs.tmpDir()));
                 }
                 layerNames.add(name);
+                layerDescriptors.add(descriptor(LAYER, l.diffId(), layerSizes.get(l.diffId()), null));
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("Config", "blobs/sha256/" + Digests.hex(it.configDigest()));
             m.put("RepoTags", it.repoTags().isEmpty() ? null : new ArrayList<Object>(it.repoTags()));
             m.put("Layers", layerNames);
             manifest.add(m);
+            // the OCI side (Docker 25's save writes both): a manifest of the uncompressed layers,
+            // and an index entry per name, annotated as containerd and the image spec name them
+            Map<String, Object> oci = new LinkedHashMap<>();
+            oci.put("schemaVersion", 2);
+            oci.put("mediaType", MANIFEST);
+            oci.put("config", descriptor(CONFIG, it.configDigest(), it.config().length, null));
+            oci.put("layers", layerDescriptors);
+            byte[] ociBytes = Json.write(oci).getBytes(StandardCharsets.UTF_8);
+            String ociDigest = Digests.of(ociBytes);
+            if (written.add(ociDigest)) {
+                file(tar, "blobs/sha256/" + Digests.hex(ociDigest), ociBytes);
+            }
+            if (it.repoTags().isEmpty()) {
+                index.add(descriptor(MANIFEST, ociDigest, ociBytes.length, null));
+            }
+            for (String tag : it.repoTags()) {
+                Reference r = Reference.parse(tag);
+                Map<String, Object> names = new LinkedHashMap<>();
+                names.put("io.containerd.image.name", r.canonical());
+                names.put("org.opencontainers.image.ref.name", r.tag());
+                index.add(descriptor(MANIFEST, ociDigest, ociBytes.length, names));
+            }
         }
         file(tar, "manifest.json", Json.write(manifest).getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> idx = new LinkedHashMap<>();
+        idx.put("schemaVersion", 2);
+        idx.put("mediaType", "application/vnd.oci.image.index.v1+json");
+        idx.put("manifests", index);
+        file(tar, "index.json", Json.write(idx).getBytes(StandardCharsets.UTF_8));
+        file(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
         tar.close();
+    }
+
+    private static final String MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    private static final String CONFIG = "application/vnd.oci.image.config.v1+json";
+    private static final String LAYER = "application/vnd.oci.image.layer.v1.tar";
+
+    private static Map<String, Object> descriptor(String mediaType, String digest, long size, Map<String, Object> annotations) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("mediaType", mediaType);
+        d.put("digest", digest);
+        d.put("size", size);
+        if (annotations != null) {
+            d.put("annotations", annotations);
+        }
+        return d;
     }
 
     private static void dir(TarArchiveOutputStream tar, String name) throws IOException {
@@ -106,8 +154,11 @@ final class ArchiveWriter {
         tar.closeArchiveEntry();
     }
 
-    /** The layer uncompressed: a tar entry needs its size first, so a compressed blob is expanded to a temp file. */
-    private static void layer(TarArchiveOutputStream tar, String name, BlobStore blobs, StoreIndex.Layer l, Path tmpDir)
+    /**
+     * The layer uncompressed (its digest is its diff id): a tar entry needs its size first, so a
+     * compressed blob is expanded to a temp file. Returns the size.
+     */
+    private static long layer(TarArchiveOutputStream tar, String name, BlobStore blobs, StoreIndex.Layer l, Path tmpDir)
             throws IOException {
         Path blob = blobs.path(l.blob());
         Path plain = blob;
@@ -121,15 +172,17 @@ final class ArchiveWriter {
             plain = tmp;
         }
         try {
+            long size = Files.size(plain);
             TarArchiveEntry e = new TarArchiveEntry(name);
             e.setMode(0100644);
-            e.setSize(Files.size(plain));
+            e.setSize(size);
             e.setModTime(0);
             tar.putArchiveEntry(e);
             try (InputStream in = Files.newInputStream(plain)) {
                 in.transferTo(tar);
             }
             tar.closeArchiveEntry();
+            return size;
         } finally {
             if (tmp != null) {
                 Files.deleteIfExists(tmp);

@@ -119,6 +119,20 @@ class ImagesIT extends EngineTest {
         assertEquals(List.of("busybox <none>", "skopeo/bb " + manifest.substring(manifest.indexOf('@') + 1)),
                 out("images", "--format", "{{.Repository}} {{.Digest}}").lines().sorted().toList());
         ok("rmi", "skopeo/bb:oci");
+        // hull save's archive is an OCI layout too (Docker 25's shape): skopeo reads it as one
+        ok("tag", "busybox", "example.com/oci/box:2");
+        Path saved = dir.resolve("oci-saved.tar");
+        ok("save", "-o", saved.toString(), "example.com/oci/box:2");
+        Path back = dir.resolve("oci-back");
+        Result viaOci = exec(List.of(skopeo.toString(), "copy", "-q", "oci-archive:" + saved + ":2",
+                "oci:" + back + ":again"), Duration.ofSeconds(60));
+        assertEquals(0, viaOci.code(), viaOci::toString);
+        Result listed = exec(List.of("tar", "-tf", saved.toString()), Duration.ofSeconds(60));
+        assertTrue(listed.out().lines().toList().containsAll(List.of("manifest.json", "index.json", "oci-layout")), listed::toString);
+        ok("rmi", "example.com/oci/box:2");
+        assertEquals("Loaded image: example.com/oci/box:2", out("load", "-i", saved.toString()));
+        assertEquals("oci", out("run", "--rm", "example.com/oci/box:2", "echo", "oci"));
+        ok("rmi", "example.com/oci/box:2");
     }
 
     /** Docker's archive format both ways with a real peer: Podman loads what hull saves, and back. */
