@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -267,14 +268,21 @@ public final class ImageStore {
                 throw new ImageException("conflict: unable to delete " + shortId
                         + " (must be forced) - image is referenced in multiple repositories");
             }
+            Set<String> digested = new LinkedHashSet<>();
             for (String n : names) {
                 idx.names.remove(n);
-                lines.add("Untagged: " + Reference.parse(n).familiar());
+                Reference r = Reference.parse(n);
+                lines.add("Untagged: " + r.familiar());
+                if (e.manifest() != null && digested.add(r.familiarRepository())) {
+                    lines.add("Untagged: " + r.familiarRepository() + "@" + e.manifest());
+                }
             }
             idx.images.remove(id);
             idx.write(indexFile);
             lines.add("Deleted: " + id);
-            collect(idx, e);
+            for (String chainId : collect(idx, e)) {
+                lines.add("Deleted: " + chainId);
+            }
             return lines;
         } catch (IOException e) {
             throw new ImageException("remove " + ref + ": " + e.getMessage(), e);
@@ -350,11 +358,19 @@ public final class ImageStore {
     }
 
     /** After an image is gone: its blobs and layers no other image, and no container, uses. */
-    private void collect(StoreIndex idx, StoreIndex.Entry gone) throws IOException {
+    /**
+     * Removes what only the image gone used; returns the chain ids (Docker's layer ids: the
+     * first layer's diff id, then sha256 of "parent-chain-id diff-id") of the layers removed.
+     */
+    private List<String> collect(StoreIndex idx, StoreIndex.Entry gone) throws IOException {
         Set<String> inUse = new HashSet<>(overlay.layersInUse());
+        List<String> removed = new ArrayList<>();
+        String chain = null;
         for (StoreIndex.Layer l : gone.layers()) {
+            chain = chain == null ? l.diffId() : Digests.of((chain + " " + l.diffId()).getBytes(StandardCharsets.UTF_8));
             if (!idx.layerUsed(l.diffId()) && !inUse.contains(l.diffId())) {
                 layers.remove(l.diffId());
+                removed.add(chain);
             }
             if (!idx.blobUsed(l.blob())) {
                 blobs.delete(l.blob());
@@ -366,6 +382,7 @@ public final class ImageStore {
         if (gone.manifest() != null && !idx.blobUsed(gone.manifest())) {
             blobs.delete(gone.manifest());
         }
+        return removed;
     }
 
     /** The id ref names: a full id, a name, or a unique id prefix of at least 4 hex digits. */

@@ -77,6 +77,11 @@ class ImageStoreIT {
         assertFalse(Overlay.mounted(merged));
         assertFalse(Files.exists(merged.getParent()));
         store.releaseRootfs("c1");
+        // removed: both layers by their chain ids, the second sha256("<first> <second diff id>")
+        String second = Digests.of((img.diffIds().get(0) + " " + img.diffIds().get(1)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(List.of("Untagged: two:layers", "Untagged: " + img.repoDigests().get(0), "Deleted: " + id, "Deleted: " + img.diffIds().get(0), "Deleted: " + second),
+                store.remove("two:layers", false, x -> false, x -> null));
+        assertFalse(Files.exists(top));
     }
 
     @Test
@@ -249,7 +254,8 @@ class ImageStoreIT {
         assertEquals(List.of("Untagged: localhost/again:v1"),
                 store.remove("localhost/again:v1", true, x -> true, x -> "c".repeat(64)));
         assertEquals(id, store.resolve(id).id());
-        assertEquals(List.of("Untagged: busybox:latest", "Deleted: " + id), store.remove("busybox", true, x -> true, x -> null));
+        assertEquals(List.of("Untagged: busybox:latest", "Untagged: " + img.repoDigests().get(0), "Deleted: " + id),
+                store.remove("busybox", true, x -> true, x -> null));
         assertEquals(List.of(), store.list());
         // the container's layers stay until its rootfs is released
         assertEquals("keep", Files.readString(merged.resolve("keep")));
@@ -298,5 +304,11 @@ class ImageStoreIT {
         assertEquals("/srv", img.config().workingDir());
         assertEquals(1, img.diffIds().size());
         assertEquals(img.id(), store.resolve("imported:1").id());
+        // the last name of an image with a layer no other image has: Docker's lines, the layer by
+        // its chain id (a first layer's is its diff id)
+        store.tag("imported:1", "imported:2");
+        assertEquals(List.of("Untagged: imported:2"), store.remove("imported:2", false, x -> false, x -> null));
+        assertEquals(List.of("Untagged: imported:1", "Deleted: " + img.id(), "Deleted: " + img.diffIds().get(0)),
+                store.remove("imported:1", false, x -> false, x -> null));
     }
 }
