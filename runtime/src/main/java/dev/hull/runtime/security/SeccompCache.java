@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +58,42 @@ public final class SeccompCache implements SeccompFilter.Compiler {
         }
         SeccompFilter f = compiler.compile(s);
         write(file, key, f); // best effort: a cache that cannot be written only costs time
+        sweep(file);
         return f;
+    }
+
+    /** At most this many entries: a miss (which pays for libseccomp anyway) drops the oldest. */
+    static final int MAX_ENTRIES = 128;
+
+    /**
+     * After a miss: files of the earlier format ({@code <sha256>.bpf}, never read again) go, and
+     * the oldest entries beyond {@link #MAX_ENTRIES} (every new profile or kernel release makes
+     * one). Best effort, like the cache itself.
+     */
+    void sweep(Path keep) {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.bpf")) {
+            for (Path p : ds) {
+                if (p.getFileName().toString().length() == 64 + 4) {
+                    Files.deleteIfExists(p);
+                } else if (!p.equals(keep)) {
+                    entries.add(p);
+                }
+            }
+            if (entries.size() < MAX_ENTRIES) {
+                return;
+            }
+            Map<Path, Long> age = new HashMap<>();
+            for (Path p : entries) {
+                age.put(p, Files.getLastModifiedTime(p).toMillis());
+            }
+            entries.sort((a, b) -> Long.compare(age.get(a), age.get(b)));
+            for (Path p : entries.subList(0, entries.size() - (MAX_ENTRIES - 1))) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // the next miss tries again
+        }
     }
 
     /** The cache file of a profile (for tests). */

@@ -48,6 +48,34 @@ class SeccompCacheTest {
     }
 
     @Test
+    void aMissSweepsOldFormatFilesAndTheOldestEntriesBeyondTheCap() throws Exception {
+        Path dir = root.resolve("@seccomp");
+        Files.createDirectories(dir);
+        Path oldFormat = dir.resolve("ab".repeat(32) + ".bpf");
+        Files.writeString(oldFormat, "an entry of the earlier format");
+        List<Path> filler = new java.util.ArrayList<>();
+        for (int i = 0; i < SeccompCache.MAX_ENTRIES + 5; i++) {
+            Path p = dir.resolve(Integer.toHexString(0x1000 + i) + ".bpf");
+            Files.writeString(p, "x");
+            Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(1_000_000L + i * 1000L));
+            filler.add(p);
+        }
+        SeccompCache c = new SeccompCache(root, counting);
+        c.compile(profile("SCMP_ACT_ERRNO"));
+        assertTrue(Files.notExists(oldFormat));
+        assertTrue(Files.exists(c.fileOf(profile("SCMP_ACT_ERRNO"))), "the new entry stays");
+        try (var s = Files.list(dir)) {
+            assertEquals(SeccompCache.MAX_ENTRIES, s.count());
+        }
+        assertTrue(Files.notExists(filler.get(0)) && Files.notExists(filler.get(5)), "the oldest go");
+        assertTrue(Files.exists(filler.get(6)) && Files.exists(filler.get(filler.size() - 1)), "the newest stay");
+        // a hit sweeps nothing
+        Files.writeString(oldFormat, "again");
+        c.compile(profile("SCMP_ACT_ERRNO"));
+        assertTrue(Files.exists(oldFormat));
+    }
+
+    @Test
     void anotherProfileIsAnotherEntry() throws Exception {
         SeccompCache c = new SeccompCache(root, counting);
         c.compile(profile("SCMP_ACT_ERRNO"));
