@@ -138,7 +138,8 @@ public final class Create {
                 0, 0, bundle.toString(), rootfs.toString(), Timestamps.now(), spec.annotations(),
                 host.mode().label(), cgroup.savedDirs(), List.of(), spec.linux().namespace("pid") != null
                         && isEmpty(spec.linux().namespace("pid").path()),
-                spec.hooks().poststart(), spec.hooks().poststop(), ResourcesJson.toJson(resources), devices);
+                spec.hooks().poststart(), spec.hooks().poststop(), ResourcesJson.toJson(resources), devices,
+                o.noNewKeyring());
         Executor ex = null;
         try {
             store.save(rec);

@@ -147,7 +147,7 @@ public final class Exec {
                                         Options o) throws HullException {
         try {
             return ProgramCompiler.compileExec(new ProgramCompiler.Input(spec, r.id(), Path.of(r.bundle()),
-                    Path.of(r.rootfs()), ctx.store().dir(r.id()), mode, o.consoleSocket(), false, false,
+                    Path.of(r.rootfs()), ctx.store().dir(r.id()), mode, o.consoleSocket(), false, r.noNewKeyring(),
                     o.preserveFds(), o.preserveFds() > 0 ? Executor.preservedFdsOwner() : 0, Map.of(),
                     false, null, new SeccompCache(ctx.store().root(), new SeccompCompiler()),
                     HostFacts.probe(), ctx.log()), o.stdinNull());

@@ -30,33 +30,34 @@ public record ContainerRecord(
         List<Hook> poststart,
         List<Hook> poststop,
         Map<String, Object> resources,
-        List<Object> devices) {
+        List<Object> devices,
+        boolean noNewKeyring) {
 
     public static final String CREATING = "creating", CREATED = "created";
 
     public ContainerRecord withPid(long newPid, long startTime) {
         return new ContainerRecord(ociVersion, id, phase, newPid, startTime, bundle, rootfs, created,
                 annotations, cgroupMode, cgroupDirs, cgroupCreated, ownPidNamespace, poststart, poststop,
-                resources, devices);
+                resources, devices, noNewKeyring);
     }
 
     public ContainerRecord withPhase(String newPhase) {
         return new ContainerRecord(ociVersion, id, newPhase, pid, pidStartTime, bundle, rootfs, created,
                 annotations, cgroupMode, cgroupDirs, cgroupCreated, ownPidNamespace, poststart, poststop,
-                resources, devices);
+                resources, devices, noNewKeyring);
     }
 
     public ContainerRecord withCgroupCreated(List<String> dirs) {
         return new ContainerRecord(ociVersion, id, phase, pid, pidStartTime, bundle, rootfs, created,
                 annotations, cgroupMode, cgroupDirs, List.copyOf(dirs), ownPidNamespace, poststart, poststop,
-                resources, devices);
+                resources, devices, noNewKeyring);
     }
 
     /** After `update`: the resources now in force, as JSON (ResourcesJson). */
     public ContainerRecord withResources(Map<String, Object> newResources) {
         return new ContainerRecord(ociVersion, id, phase, pid, pidStartTime, bundle, rootfs, created,
                 annotations, cgroupMode, cgroupDirs, cgroupCreated, ownPidNamespace, poststart, poststop,
-                newResources, devices);
+                newResources, devices, noNewKeyring);
     }
 
     /** The JSON tree written to state.json. */
@@ -79,6 +80,7 @@ public record ContainerRecord(
         m.put("poststop", hooksJson(poststop));
         m.put("resources", resources);
         m.put("devices", devices);
+        m.put("noNewKeyring", noNewKeyring); // created with --no-new-keyring: exec joins none either
         return m;
     }
 
@@ -118,7 +120,8 @@ public record ContainerRecord(
                 hooks((List<Object>) m.get("poststart")),
                 hooks((List<Object>) m.get("poststop")),
                 m.get("resources") == null ? Map.of() : (Map<String, Object>) m.get("resources"),
-                m.get("devices") == null ? List.of() : (List<Object>) m.get("devices"));
+                m.get("devices") == null ? List.of() : (List<Object>) m.get("devices"),
+                Boolean.TRUE.equals(m.get("noNewKeyring")));
     }
 
     @SuppressWarnings("unchecked")

@@ -98,6 +98,24 @@ class ExecIT extends ContainerTest {
     }
 
     @Test
+    void execJoinsTheContainersSessionKeyringUnlessCreatedWithoutOne() {
+        // /proc/keys (unmasked here) lists the keyrings the process possesses: its session keyring
+        TestBundle a = bundle().set("linux.maskedPaths", List.of());
+        String id = startSleeper(a);
+        String own = ok("exec", id, "cat", "/proc/keys").out();
+        ok("delete", "--force", id);
+        assertTrue(own.contains(" _ses." + id + ": "), own);
+        TestBundle b = bundle().set("linux.maskedPaths", List.of());
+        b.args("sleep", "1000");
+        String bare = newId();
+        ok("create", "--no-new-keyring", "--bundle", b.dir.toString(), bare);
+        ok("start", bare);
+        String keys = ok("exec", bare, "cat", "/proc/keys").out();
+        assertTrue(!keys.contains("_ses." + bare), "exec joined a new keyring of a --no-new-keyring container: " + keys);
+        ok("delete", "--force", bare);
+    }
+
+    @Test
     void capabilitiesAddedWithCap() {
         String id = startSleeper(bundle());
         Cmd.Result r = ok("exec", "--cap", "CAP_SYS_ADMIN", id, "sh", "-c", "grep CapEff /proc/self/status");

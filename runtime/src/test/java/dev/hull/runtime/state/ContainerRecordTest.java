@@ -28,7 +28,7 @@ class ContainerRecordTest {
                         new Hook("/bin/plain", List.of(), null, null)),
                 List.of(new Hook("/bin/stop", List.of("stop"), List.of(), 0)),
                 Map.of("memory", Map.of("limit", 1048576L), "pids", Map.of("limit", 20L)),
-                List.of(Map.of("type", "c", "major", 10L, "minor", 229L)));
+                List.of(Map.of("type", "c", "major", 10L, "minor", 229L)), true);
     }
 
     @SuppressWarnings("unchecked")
@@ -61,7 +61,7 @@ class ContainerRecordTest {
         Map<String, Object> m = sample().toJson();
         assertEquals(List.of("ociVersion", "id", "phase", "pid", "pidStartTime", "bundle", "rootfs", "created",
                 "annotations", "cgroupMode", "cgroupDirs", "cgroupCreated", "ownPidNamespace", "poststart",
-                "poststop", "resources", "devices"), List.copyOf(m.keySet()));
+                "poststop", "resources", "devices", "noNewKeyring"), List.copyOf(m.keySet()));
         @SuppressWarnings("unchecked")
         Map<String, Object> hook = ((List<Map<String, Object>>) m.get("poststart")).get(1);
         assertFalse(hook.containsKey("env"));
@@ -72,7 +72,7 @@ class ContainerRecordTest {
     void emptyHooksAndNoOwnPidNamespace() throws Exception {
         ContainerRecord r = new ContainerRecord("1.0.0", "x", ContainerRecord.CREATING, 0, 0, "/b", "/b/r", "t",
                 Map.of(), "v2", Map.of("", "/sys/fs/cgroup/x"), List.of(), false, List.of(), List.of(), Map.of(),
-                List.of());
+                List.of(), false);
         ContainerRecord back = roundTrip(r);
         assertEquals(r, back);
         assertFalse(back.ownPidNamespace());

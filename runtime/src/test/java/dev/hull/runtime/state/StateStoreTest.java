@@ -31,7 +31,7 @@ class StateStoreTest {
 
     static ContainerRecord record(String id, String phase, long pid, long start, String mode, Map<String, String> dirs) {
         return new ContainerRecord("1.2.0", id, phase, pid, start, "/b", "/b/rootfs", "2024-01-01T00:00:00Z",
-                Map.of(), mode, dirs, List.of(), true, List.of(), List.of(), Map.of(), List.of());
+                Map.of(), mode, dirs, List.of(), true, List.of(), List.of(), Map.of(), List.of(), false);
     }
 
     // ---- ids ----
