@@ -50,17 +50,7 @@ final class ArchiveWriter {
 
     /** The archive onto a stream (hull save to stdout); the stream is left open. */
     static void write(List<Item> items, BlobStore blobs, OutputStream os) throws IOException, ImageException {
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.io.FilterOutputStream(os) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                out.flush();
-            }
-        });
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(os); // finished at the end, never closed
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         dir(tar, "blobs/");
@@ -118,7 +108,8 @@ final class ArchiveWriter {
         idx.put("manifests", index);
         file(tar, "index.json", Json.write(idx).getBytes(StandardCharsets.UTF_8));
         file(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
-        tar.close();
+        tar.finish();
+        tar.flush();
     }
 
     private static final String MANIFEST = "application/vnd.oci.image.manifest.v1+json";

@@ -10,7 +10,6 @@ import dev.hull.runtime.rootfs.RootfsPaths;
 import dev.hull.runtime.state.Status;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -156,12 +155,13 @@ final class Copy {
                     throw new EngineException("Could not find the file " + inside + " in container " + c.name());
                 }
                 if (to.equals("-")) {
-                    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new NoClose(System.out))) {
-                        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                        addToTar(tar, src, name(inside, src), Owner.outOf(c, true));
-                    }
-                    System.out.flush();
+                    // finished, not closed: stdout stays open
+                    TarArchiveOutputStream tar = new TarArchiveOutputStream(System.out);
+                    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                    addToTar(tar, src, name(inside, src), Owner.outOf(c, true));
+                    tar.finish();
+                    tar.flush();
                 } else {
                     copy(src, target(Path.of(to), name(inside, src)), Owner.outOf(c, o.archive()));
                 }
@@ -326,23 +326,6 @@ final class Copy {
                 Files.setAttribute(out, "unix:mode", e.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
             }
             owner.apply(out, (int) e.getLongUserId(), (int) e.getLongGroupId());
-        }
-    }
-
-    /** stdout stays open after the tar stream is finished. */
-    private static final class NoClose extends java.io.FilterOutputStream {
-        NoClose(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.flush();
         }
     }
 }

@@ -149,25 +149,20 @@ final class IdShift {
 
     /** The host id of a container id under the mappings; ids outside them stay as they are. */
     static long toHost(List<Object> maps, long id) {
-        for (Object o : maps) {
-            Map<?, ?> m = (Map<?, ?>) o;
-            long c = SpecBuilder.num(m.get("ContainerID")), h = SpecBuilder.num(m.get("HostID")),
-                    n = SpecBuilder.num(m.get("Size"));
-            if (id >= c && id < c + n) {
-                return h + (id - c);
-            }
-        }
-        return id;
+        return translate(maps, id, "ContainerID", "HostID");
     }
 
     /** The container id of a host id under the mappings; ids outside them stay as they are. */
     static long toContainer(List<Object> maps, long id) {
+        return translate(maps, id, "HostID", "ContainerID");
+    }
+
+    private static long translate(List<Object> maps, long id, String from, String to) {
         for (Object o : maps) {
             Map<?, ?> m = (Map<?, ?>) o;
-            long c = SpecBuilder.num(m.get("ContainerID")), h = SpecBuilder.num(m.get("HostID")),
-                    n = SpecBuilder.num(m.get("Size"));
-            if (id >= h && id < h + n) {
-                return c + (id - h);
+            long f = SpecBuilder.num(m.get(from)), t = SpecBuilder.num(m.get(to)), n = SpecBuilder.num(m.get("Size"));
+            if (id >= f && id < f + n) {
+                return t + (id - f);
             }
         }
         return id;
