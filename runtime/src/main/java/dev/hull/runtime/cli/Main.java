@@ -356,11 +356,15 @@ public final class Main {
 
     private static Create.Options createOptions(Parsed a, String id, LaunchMode mode) throws Args.UsageException, HullException {
         int preserve = preserveFds(a);
-        String bundle = a.get("bundle");
-        return new Create.Options(id, Path.of(bundle == null || bundle.isEmpty() ? "." : bundle),
+        String bundleFlag = a.get("bundle");
+        Path bundle = Path.of(bundleFlag == null || bundleFlag.isEmpty() ? "." : bundleFlag);
+        // socket activation: systemd's fds first (3 on), then the --preserve-fds ones, as runc
+        int listen = SocketActivation.fds(System.getenv());
+        Object config = listen > 0 ? SocketActivation.config(bundle, listen) : null;
+        return new Create.Options(id, bundle,
                 a.get("pid-file") == null ? null : Path.of(a.get("pid-file")), a.get("console-socket"),
-                a.bool("no-pivot"), a.bool("no-new-keyring"), preserve, mode,
-                a.get("pidfd-socket") == null ? null : Path.of(a.get("pidfd-socket")), monitor(a, mode));
+                a.bool("no-pivot"), a.bool("no-new-keyring"), config != null ? listen + preserve : preserve, mode,
+                a.get("pidfd-socket") == null ? null : Path.of(a.get("pidfd-socket")), monitor(a, mode), config);
     }
 
     /** The hidden --monitor-* flags: --monitor-on-exit once per argv element. */

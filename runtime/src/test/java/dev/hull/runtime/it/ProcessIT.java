@@ -33,6 +33,27 @@ class ProcessIT extends ContainerTest {
     // ---- args, env, cwd, HOME ----
 
     @Test
+    void socketActivationPassesSystemdsFdsFirstAsRunc() throws Exception {
+        Path listened = dir.resolve("listen-fd"), preserved = dir.resolve("preserved-fd");
+        Files.writeString(listened, "from-systemd\n");
+        Files.writeString(preserved, "preserved\n");
+        TestBundle b = bundle();
+        b.sh("echo \"[$LISTEN_FDS] [$LISTEN_PID]\"; cat <&3 && cat <&4");
+        // LISTEN_PID names the process systemd started: the shell, which execs hull-runtime
+        String activated = "exec 3<" + listened + " 4<" + preserved + "; LISTEN_FDS=1 LISTEN_PID=$$ exec \"$@\"";
+        Cmd.Result r = Cmd.run(List.of("sh", "-c", activated, "sh", Host.HULL.toString(), "--root", state.toString(),
+                "run", "--preserve-fds", "1", "--bundle", b.dir.toString(), newId()), Duration.ofSeconds(60), Map.of(), dir);
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("[1] [1]\nfrom-systemd\npreserved\n", r.out());
+        // fds meant for another process (LISTEN_PID not ours) are neither passed nor announced
+        String other = "exec 3<" + listened + "; LISTEN_FDS=1 LISTEN_PID=1 exec \"$@\"";
+        Cmd.Result not = Cmd.run(List.of("sh", "-c", other, "sh", Host.HULL.toString(), "--root", state.toString(),
+                "run", "--bundle", b.dir.toString(), newId()), Duration.ofSeconds(60), Map.of(), dir);
+        assertNotEquals(0, not.code(), not.toString());
+        assertEquals("[] []\n", not.out());
+    }
+
+    @Test
     void argsReachTheProgramExactly() {
         TestBundle b = bundle();
         b.args("sh", "-c", "printf '[%s]' \"$0\" \"$@\"", "zero", "a b", "", "c\"d", "$HOME");
