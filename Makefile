@@ -8,7 +8,7 @@ BUILD := $(TOP)/build
 JDK ?= $(shell for d in "$$JAVA_HOME" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25*; do \
           [ -x "$$d/bin/java" ] && "$$d/bin/java" -version 2>&1 | grep -q 'version "25' && { echo "$$d"; break; }; done)
 MVN := JAVA_HOME=$(JDK) MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" mvn -B -q
-DEBS := gcc make maven busybox-static libseccomp2 runc hyperfine iproute2 util-linux procps apparmor skopeo umoci zstd
+DEBS := gcc make maven busybox-static libseccomp2 runc hyperfine iproute2 util-linux procps apparmor skopeo umoci zstd tini
 # The container engines PodmanIT and ContainerdIT drive Hull with: installed when apt can, else
 # those tests skip and say why.
 CLIENT_DEBS := podman containerd

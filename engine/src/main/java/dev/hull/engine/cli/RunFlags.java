@@ -22,7 +22,7 @@ public final class RunFlags {
 
     public static final List<Flag> FLAGS = List.of(
             Flag.bool("detach", 'd'), Flag.bool("interactive", 'i'), Flag.bool("tty", 't'), Flag.bool("rm"),
-            Flag.bool("privileged"), Flag.bool("read-only"), Flag.bool("oom-kill-disable"), Flag.bool("help"),
+            Flag.bool("privileged"), Flag.bool("init"), Flag.bool("read-only"), Flag.bool("oom-kill-disable"), Flag.bool("help"),
             Flag.value("name"), Flag.value("env", 'e'), Flag.value("env-file"), Flag.value("workdir", 'w'),
             Flag.value("entrypoint"), Flag.value("hostname", 'h'), Flag.value("domainname"), Flag.value("label", 'l'),
             Flag.value("user", 'u'), Flag.value("group-add"), Flag.value("memory", 'm'), Flag.value("memory-swap"),
@@ -125,6 +125,10 @@ public final class RunFlags {
         checkMode("--pid", pid, true, "", "host", "private");
         host.put("PidMode", pid.equals("private") ? "" : pid);
         host.put("Privileged", f.bool("privileged"));
+        if (f.bool("init")) {
+            dev.hull.engine.container.Init.binary(); // refused now, not at start, when there is none
+            host.put("Init", true);
+        }
         host.put("ReadonlyRootfs", f.bool("read-only"));
         List<String> securityOpt = new ArrayList<>();
         for (String s : f.all("security-opt")) {

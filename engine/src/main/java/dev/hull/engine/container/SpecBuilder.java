@@ -58,7 +58,7 @@ public final class SpecBuilder {
         List<String> args = new ArrayList<>();
         args.add(c.path());
         args.addAll(c.args());
-        process.put("args", args);
+        process.put("args", Boolean.TRUE.equals(host.get("Init")) ? Init.wrap(args) : args);
         process.put("env", env(c, in.user(), tty));
         String cwd = str(cfg.get("WorkingDir"));
         process.put("cwd", cwd.isEmpty() ? "/" : cwd);
@@ -231,7 +231,7 @@ public final class SpecBuilder {
         return u + ":" + r + ":" + t + ":" + l;
     }
 
-    private static List<Object> mounts(Input in, boolean privileged) {
+    private static List<Object> mounts(Input in, boolean privileged) throws EngineException {
         Container c = in.container();
         Map<String, Object> host = c.hostConfig();
         List<Object> m = new ArrayList<>();
@@ -259,6 +259,9 @@ public final class SpecBuilder {
         m.add(mount("/etc/resolv.conf", dir.resolve("resolv.conf").toString(), "bind", List.of("rbind", "rprivate")));
         m.add(mount("/etc/hostname", dir.resolve("hostname").toString(), "bind", List.of("rbind", "rprivate")));
         m.add(mount("/etc/hosts", dir.resolve("hosts").toString(), "bind", List.of("rbind", "rprivate")));
+        if (Boolean.TRUE.equals(host.get("Init"))) {
+            m.add(mount(Init.PATH_IN_CONTAINER, Init.binary().toString(), "bind", List.of("rbind", "ro", "nosuid", "nodev")));
+        }
         m.addAll(in.userMounts());
         if (host.get("Tmpfs") instanceof Map<?, ?> t) {
             for (Map.Entry<?, ?> e : t.entrySet()) {

@@ -176,6 +176,26 @@ class LifecycleIT extends EngineTest {
     }
 
     @Test
+    void initIsPidOneAndPassesTheStopSignalOn() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tini-static"))
+                || Files.isExecutable(Path.of("/usr/bin/catatonit")), "no tini or catatonit (make deps installs tini)");
+        assertEquals("1 docker-init", out("run", "--rm", "--init", "busybox", "sh", "-c",
+                "ps -o pid,comm | grep -w 1 | tr -s ' ' | sed 's/^ //'"));
+        // a zombie child of the command is reaped by the init, not left behind
+        assertEquals("0", out("run", "--rm", "--init", "busybox", "sh", "-c",
+                "sh -c 'sleep 0.2 & exit 0'; sleep 0.6; ps -o stat | grep -c Z || true"));
+        // `sleep` as PID 1 ignores SIGTERM (no handler, init's protection); under --init it dies of it
+        out("run", "-d", "--init", "--name", "inited", "busybox", "sleep", "1000");
+        assertEquals("true sleep [1000]", out("inspect", "--format", "{{.HostConfig.Init}} {{.Path}} {{.Args}}", "inited"));
+        long t0 = System.nanoTime();
+        ok("stop", "-t", "20", "inited");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 10_000, "stop took " + ms + " ms: SIGTERM did not reach sleep");
+        assertEquals("143", out("inspect", "--format", "{{.State.ExitCode}}", "inited"));
+        ok("rm", "inited");
+    }
+
+    @Test
     void flagsHullHasNoUseForAreRefusedNotIgnored() {
         sleeper("--name", "linked");
         Result link = hull("rm", "-l", "linked");
