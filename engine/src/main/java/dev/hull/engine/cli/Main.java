@@ -142,6 +142,7 @@ public final class Main {
                 Starter.start(engine, c, false);
             } catch (EngineException e) {
                 removeQuietly(engine, c);
+                removeCidFile(req);
                 throw e;
             }
             out.println(c.id());
@@ -151,7 +152,19 @@ public final class Main {
             return Starter.start(engine, c, true);
         } catch (EngineException e) {
             removeQuietly(engine, c);
+            removeCidFile(req);
             throw e;
+        }
+    }
+
+    /** A failed run leaves no --cidfile either: it would name a container that is gone. */
+    private static void removeCidFile(CreateRequest req) {
+        if (req.cidFile() != null) {
+            try {
+                java.nio.file.Files.deleteIfExists(Path.of(req.cidFile()));
+            } catch (java.io.IOException e) {
+                // said by the error at hand
+            }
         }
     }
 

@@ -38,7 +38,8 @@ public final class RunFlags {
             Flag.value("cap-drop"), Flag.value("security-opt"), Flag.value("sysctl"), Flag.value("volume", 'v'),
             Flag.value("mount"), Flag.value("tmpfs"), Flag.value("volumes-from"), Flag.value("restart"),
             Flag.value("publish", 'p'), Flag.value("stop-signal"), Flag.value("stop-timeout"),
-            Flag.value("pull"), Flag.value("platform"), Flag.value("log-driver"), Flag.value("log-opt"));
+            Flag.value("pull"), Flag.value("platform"), Flag.value("log-driver"), Flag.value("log-opt"),
+            Flag.value("add-host"), Flag.value("cidfile"), Flag.value("label-file"), Flag.value("expose"));
 
     /** {@code [OPTIONS] IMAGE [COMMAND] [ARG...]}. */
     public static CreateRequest parse(String command, List<String> args) throws EngineException {
@@ -79,7 +80,10 @@ public final class RunFlags {
         }
         String entrypoint = f.get("entrypoint");
         config.put("Entrypoint", entrypoint == null ? null : entrypoint.isEmpty() ? List.of() : List.of(entrypoint));
-        config.put("Labels", keyValues("--label", f.all("label")));
+        Map<String, String> labels = new LinkedHashMap<>(keyValues("--label-file", lines("--label-file", f.all("label-file"))));
+        labels.putAll(keyValues("--label", f.all("label")));
+        config.put("Labels", labels);
+        config.put("ExposedPorts", exposed(f.all("expose")));
         String stopSignal = f.get("stop-signal");
         if (stopSignal != null) {
             try {
@@ -145,6 +149,7 @@ public final class RunFlags {
         host.put("ShmSize", f.get("shm-size") == null ? 64L << 20 : positive("--shm-size", Sizes.ram("--shm-size", f.get("shm-size"))));
         host.put("Sysctls", keyValues("--sysctl", f.all("sysctl")));
         host.put("Runtime", "hull");
+        host.put("ExtraHosts", extraHosts(f.all("add-host")));
         host.put("LogConfig", logConfig(f.get("log-driver", "k8s-file"), f.all("log-opt")));
         resources(f, host);
         host.put("Mounts", f.all("mount").isEmpty() ? null : Volumes.parseMounts(f.all("mount")));
@@ -154,7 +159,8 @@ public final class RunFlags {
             throw new EngineException("--gidmap: needs --uidmap too");
         }
         return new CreateRequest(f.get("name"), image, config, host, f.bool("detach"), f.bool("interactive"),
-                f.bool("tty"), f.get("platform") == null ? null : ImageCommands.platform(f.get("platform")));
+                f.bool("tty"), f.get("platform") == null ? null : ImageCommands.platform(f.get("platform")),
+                f.get("cidfile"));
     }
 
     private static void resources(Flags f, Map<String, Object> host) throws EngineException {
@@ -232,22 +238,95 @@ public final class RunFlags {
         host.put("Ulimits", ulimits(f.all("ulimit")));
     }
 
-    private static List<String> env(Flags f) throws EngineException {
-        List<String> env = new ArrayList<>();
-        for (String file : f.all("env-file")) {
+    /** The lines of --env-file / --label-file files that are neither empty nor comments. */
+    private static List<String> lines(String flag, List<String> files) throws EngineException {
+        List<String> out = new ArrayList<>();
+        for (String file : files) {
             List<String> lines;
             try {
                 lines = Files.readAllLines(Path.of(file));
             } catch (IOException e) {
-                throw new EngineException("--env-file " + file + ": open " + file + ": no such file or directory");
+                throw new EngineException(flag + " " + file + ": open " + file + ": no such file or directory");
             }
             for (String line : lines) {
                 String l = line.strip();
-                if (l.isEmpty() || l.startsWith("#")) {
-                    continue;
+                if (!l.isEmpty() && !l.startsWith("#")) {
+                    out.add(l);
                 }
-                env.add(envEntry("--env-file " + file, l));
             }
+        }
+        return out;
+    }
+
+    /** --add-host NAME:IP (Docker's; NAME=IP too): IP a literal address, v6 with or without brackets. */
+    static List<String> extraHosts(List<String> given) throws EngineException {
+        if (given.isEmpty()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (String h : given) {
+            int sep = h.indexOf('=') > 0 ? h.indexOf('=') : h.indexOf(':');
+            String name = sep > 0 ? h.substring(0, sep) : "", ip = sep > 0 ? h.substring(sep + 1) : "";
+            if (ip.startsWith("[") && ip.endsWith("]")) {
+                ip = ip.substring(1, ip.length() - 1);
+            }
+            if (name.isEmpty() || ip.isEmpty()) {
+                throw new EngineException("invalid argument \"" + h + "\" for \"--add-host\" flag: bad format for add-host: \"" + h + "\"");
+            }
+            if (ip.equals("host-gateway")) {
+                throw new EngineException("--add-host " + h + ": host-gateway needs bridge networking, which hull does not have yet");
+            }
+            try {
+                java.net.InetAddress.ofLiteral(ip);
+            } catch (IllegalArgumentException e) {
+                throw new EngineException("invalid argument \"" + h + "\" for \"--add-host\" flag: invalid IP address in add-host: \"" + ip + "\"");
+            }
+            out.add(name + ":" + ip);
+        }
+        return out;
+    }
+
+    /** --expose PORT[/PROTO] or a range START-END[/PROTO]: Config.ExposedPorts, as "80/tcp". */
+    static List<String> exposed(List<String> given) throws EngineException {
+        if (given.isEmpty()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (String e : given) {
+            int slash = e.indexOf('/');
+            String ports = slash < 0 ? e : e.substring(0, slash), proto = slash < 0 ? "tcp" : e.substring(slash + 1);
+            if (!proto.equals("tcp") && !proto.equals("udp") && !proto.equals("sctp")) {
+                throw new EngineException("invalid argument \"" + e + "\" for \"--expose\" flag: invalid proto: " + proto);
+            }
+            int dash = ports.indexOf('-');
+            long first = port(e, dash < 0 ? ports : ports.substring(0, dash));
+            long last = dash < 0 ? first : port(e, ports.substring(dash + 1));
+            if (last < first) {
+                throw new EngineException("invalid argument \"" + e + "\" for \"--expose\" flag: invalid range: " + ports);
+            }
+            for (long p = first; p <= last; p++) {
+                out.add(p + "/" + proto);
+            }
+        }
+        return out;
+    }
+
+    private static long port(String flagValue, String p) throws EngineException {
+        try {
+            long n = Long.parseLong(p);
+            if (n >= 1 && n <= 65535) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new EngineException("invalid argument \"" + flagValue + "\" for \"--expose\" flag: invalid port: " + p);
+    }
+
+    private static List<String> env(Flags f) throws EngineException {
+        List<String> env = new ArrayList<>();
+        for (String l : lines("--env-file", f.all("env-file"))) {
+            env.add(envEntry("--env-file", l));
         }
         for (String e : f.all("env")) {
             env.add(envEntry("--env", e));

@@ -5,7 +5,9 @@ import java.util.Map;
 /**
  * What {@code hull run}/{@code create} asked for: Docker's {@code Config} and {@code HostConfig}
  * objects as the command line gave them (before the image's defaults are merged in), the name, and
- * how the client attaches.
+ * how the client attaches; the image's required platform (--platform, or null) and the file the
+ * id goes to (--cidfile, or null).
  */
 public record CreateRequest(String name, String image, Map<String, Object> config, Map<String, Object> hostConfig,
-                            boolean detach, boolean interactive, boolean tty, dev.hull.image.Platform platform) {}
+                            boolean detach, boolean interactive, boolean tty, dev.hull.image.Platform platform,
+                            String cidFile) {}

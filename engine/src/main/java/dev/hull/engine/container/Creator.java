@@ -26,6 +26,11 @@ public final class Creator {
     private Creator() {}
 
     public static Container create(Engine engine, CreateRequest req) throws EngineException {
+        Path cidFile = req.cidFile() == null ? null : Path.of(req.cidFile());
+        if (cidFile != null && Files.exists(cidFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new EngineException("Container ID file found, make sure the other container isn't running or delete "
+                    + cidFile);
+        }
         Image image;
         try {
             image = engine.images().resolve(req.image());
@@ -68,7 +73,7 @@ public final class Creator {
                 }
                 List<Map<String, Object>> mounts = MountPlanner.plan(engine, host, rootfs, image.config().volumes());
                 EtcFiles.write(dir, SpecBuilder.str(config.get("Hostname")),
-                        SpecBuilder.str(host.get("NetworkMode")).equals("host"));
+                        SpecBuilder.str(host.get("NetworkMode")).equals("host"), SpecBuilder.strings(host.get("ExtraHosts")));
                 if (host.get("UidMap") != null) {
                     IdShift.giveToContainerRoot(dir, host.get("UidMap"), host.get("GidMap"), "hostname", "hosts",
                             "resolv.conf");
@@ -79,6 +84,9 @@ public final class Creator {
                         dir.resolve("hostname").toString(), dir.resolve("hosts").toString(),
                         dir.resolve("resolv.conf").toString());
                 engine.containers().save(c);
+                if (cidFile != null) {
+                    writeCidFile(cidFile, id);
+                }
                 return c;
             } catch (EngineException | ImageException | IOException | RuntimeException e) {
                 undo(engine, id, dir, rootfsMade);
@@ -87,6 +95,17 @@ public final class Creator {
                 }
                 throw new EngineException(e instanceof RuntimeException ? "internal error: " + e : e.getMessage());
             }
+        }
+    }
+
+    /** --cidfile: the id, in a file that must not exist yet (Docker's check against a second run). */
+    private static void writeCidFile(Path file, String id) throws EngineException {
+        try {
+            Files.writeString(file, id, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new EngineException("Container ID file found, make sure the other container isn't running or delete " + file);
+        } catch (IOException e) {
+            throw new EngineException("--cidfile " + file + ": failed to create the container ID file: " + e.getMessage());
         }
     }
 
@@ -140,6 +159,14 @@ public final class Creator {
             }
         }
         c.put("Labels", labels);
+        Map<String, Object> exposed = new LinkedHashMap<>();
+        for (String p : image.exposedPorts() == null ? List.<String>of() : image.exposedPorts()) {
+            exposed.put(p, Map.of());
+        }
+        for (String p : SpecBuilder.strings(c.get("ExposedPorts"))) {
+            exposed.put(p, Map.of());
+        }
+        c.put("ExposedPorts", exposed.isEmpty() ? null : exposed);
         if (c.get("StopSignal") == null && image.stopSignal() != null && !image.stopSignal().isEmpty()) {
             c.put("StopSignal", image.stopSignal());
         }

@@ -4,16 +4,17 @@ import dev.hull.engine.EngineException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * The files Docker bind-mounts over the image's: /etc/hostname, /etc/hosts (localhost and the
- * container's own name) and /etc/resolv.conf (the host's, without loopback servers, which mean
+ * The files Docker bind-mounts over the image's: /etc/hostname, /etc/hosts (localhost, the
+ * container's own name and --add-host's entries) and /etc/resolv.conf (the host's, without loopback servers, which mean
  * nothing in another network namespace).
  */
 final class EtcFiles {
     private EtcFiles() {}
 
-    static void write(Path dir, String hostname, boolean hostNetwork) throws EngineException {
+    static void write(Path dir, String hostname, boolean hostNetwork, List<String> extraHosts) throws EngineException {
         try {
             Files.writeString(dir.resolve("hostname"), hostname + "\n");
             String hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
@@ -23,7 +24,12 @@ final class EtcFiles {
             } else {
                 hosts += "127.0.1.1\t" + hostname + "\n";
             }
-            Files.writeString(dir.resolve("hosts"), hosts);
+            StringBuilder extra = new StringBuilder();
+            for (String h : extraHosts) { // NAME:IP, checked by the flag's parser
+                int colon = h.indexOf(':');
+                extra.append(h.substring(colon + 1)).append('\t').append(h, 0, colon).append('\n');
+            }
+            Files.writeString(dir.resolve("hosts"), hosts + extra);
             StringBuilder resolv = new StringBuilder();
             Path host = Path.of("/etc/resolv.conf");
             if (Files.isReadable(host)) {

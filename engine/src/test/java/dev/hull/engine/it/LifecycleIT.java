@@ -196,6 +196,45 @@ class LifecycleIT extends EngineTest {
     }
 
     @Test
+    void addHostCidfileLabelAndEnvFilesExpose() throws Exception {
+        Path envFile = dir.resolve("app.env"), labelFile = dir.resolve("app.labels"), cid = dir.resolve("app.cid");
+        Files.writeString(envFile, "# settings\nMODE=prod\n\nGREETING=hello world\n");
+        Files.writeString(labelFile, "tier=back\n# comment\nowner=ops\n");
+        String id = out("run", "-d", "--name", "flagged", "--cidfile", cid.toString(), "--env-file", envFile.toString(),
+                "--label-file", labelFile.toString(), "-l", "owner=dev", "--add-host", "db:10.0.0.5",
+                "--add-host", "v6=[2001:db8::1]", "--expose", "8080", "--expose", "9000-9001/udp",
+                "busybox", "sleep", "1000");
+        assertEquals(id, Files.readString(cid));
+        assertEquals("10.0.0.5\tdb\n2001:db8::1\tv6", out("exec", "flagged", "sh", "-c", "tail -n 2 /etc/hosts"));
+        assertEquals("prod|hello world", out("exec", "flagged", "sh", "-c", "echo \"$MODE|$GREETING\""));
+        assertEquals("back dev", out("inspect", "--format", "{{index .Config.Labels \"tier\"}} {{index .Config.Labels \"owner\"}}", "flagged"));
+        assertEquals("[db:10.0.0.5 v6:2001:db8::1]", out("inspect", "--format", "{{.HostConfig.ExtraHosts}}", "flagged"));
+        assertEquals("{\"8080/tcp\":{},\"9000/udp\":{},\"9001/udp\":{}}",
+                out("inspect", "--format", "{{json .Config.ExposedPorts}}", "flagged"));
+        // a second container with the same --cidfile is refused before anything is made
+        Result again = hull("run", "-d", "--cidfile", cid.toString(), "busybox", "true");
+        assertEquals(125, again.code(), again::toString);
+        assertTrue(again.err().contains("Container ID file found"), again::toString);
+        assertEquals(1, containers().size());
+        ok("rm", "-f", "flagged");
+        // a run that fails takes its --cidfile with it
+        Files.delete(cid);
+        Result missing = hull("run", "--rm", "--cidfile", cid.toString(), "busybox", "no-such-command");
+        assertEquals(127, missing.code(), missing::toString);
+        assertFalse(Files.exists(cid), "the failed run left its --cidfile");
+        for (String[] bad : new String[][] {{"--add-host", "db", "bad format for add-host"},
+                {"--add-host", "db:not-an-ip", "invalid IP address in add-host"},
+                {"--add-host", "gw:host-gateway", "needs bridge networking"},
+                {"--expose", "70000", "invalid port"}, {"--expose", "80/icmp", "invalid proto"},
+                {"--label-file", "/nonexistent/labels", "no such file"}}) {
+            Result r = hull("run", "--rm", bad[0], bad[1], "busybox", "true");
+            assertEquals(125, r.code(), r::toString);
+            assertTrue(r.err().contains(bad[2]), r::toString);
+        }
+        assertEquals(List.of(), containers());
+    }
+
+    @Test
     void flagsHullHasNoUseForAreRefusedNotIgnored() {
         sleeper("--name", "linked");
         Result link = hull("rm", "-l", "linked");
