@@ -39,7 +39,8 @@ public final class RunFlags {
             Flag.value("mount"), Flag.value("tmpfs"), Flag.value("volumes-from"), Flag.value("restart"),
             Flag.value("publish", 'p'), Flag.value("stop-signal"), Flag.value("stop-timeout"),
             Flag.value("pull"), Flag.value("platform"), Flag.value("log-driver"), Flag.value("log-opt"),
-            Flag.value("add-host"), Flag.value("cidfile"), Flag.value("label-file"), Flag.value("expose"));
+            Flag.value("add-host"), Flag.value("cidfile"), Flag.value("label-file"), Flag.value("expose"),
+            Flag.value("dns"), Flag.value("dns-search"), Flag.value("dns-option"));
 
     /** {@code [OPTIONS] IMAGE [COMMAND] [ARG...]}. */
     public static CreateRequest parse(String command, List<String> args) throws EngineException {
@@ -150,6 +151,7 @@ public final class RunFlags {
         host.put("Sysctls", keyValues("--sysctl", f.all("sysctl")));
         host.put("Runtime", "hull");
         host.put("ExtraHosts", extraHosts(f.all("add-host")));
+        dns(f, network, host);
         host.put("LogConfig", logConfig(f.get("log-driver", "k8s-file"), f.all("log-opt")));
         resources(f, host);
         host.put("Mounts", f.all("mount").isEmpty() ? null : Volumes.parseMounts(f.all("mount")));
@@ -284,6 +286,28 @@ public final class RunFlags {
             out.add(name + ":" + ip);
         }
         return out;
+    }
+
+    /**
+     * --dns, --dns-search, --dns-option: each replaces its kind of line of the host's resolv.conf
+     * (Docker's). A shared network namespace keeps its owner's resolv.conf: refused there, as Docker.
+     */
+    private static void dns(Flags f, String network, Map<String, Object> host) throws EngineException {
+        List<String> servers = f.all("dns"), search = f.all("dns-search"), options = f.all("dns-option");
+        if ((network.equals("host") || network.startsWith("container:"))
+                && !(servers.isEmpty() && search.isEmpty() && options.isEmpty())) {
+            throw new EngineException("conflicting options: dns and the network mode");
+        }
+        for (String s : servers) {
+            try {
+                java.net.InetAddress.ofLiteral(s);
+            } catch (IllegalArgumentException e) {
+                throw new EngineException("invalid argument \"" + s + "\" for \"--dns\" flag: " + s + " is not an ip address");
+            }
+        }
+        host.put("Dns", new ArrayList<>(servers));
+        host.put("DnsSearch", new ArrayList<>(search));
+        host.put("DnsOptions", new ArrayList<>(options));
     }
 
     /** --expose PORT[/PROTO] or a range START-END[/PROTO]: Config.ExposedPorts, as "80/tcp". */

@@ -73,7 +73,9 @@ public final class Creator {
                 }
                 List<Map<String, Object>> mounts = MountPlanner.plan(engine, host, rootfs, image.config().volumes());
                 EtcFiles.write(dir, SpecBuilder.str(config.get("Hostname")),
-                        SpecBuilder.str(host.get("NetworkMode")).equals("host"), SpecBuilder.strings(host.get("ExtraHosts")));
+                        SpecBuilder.str(host.get("NetworkMode")).equals("host"), SpecBuilder.strings(host.get("ExtraHosts")),
+                        SpecBuilder.strings(host.get("Dns")), SpecBuilder.strings(host.get("DnsSearch")),
+                        SpecBuilder.strings(host.get("DnsOptions")));
                 if (host.get("UidMap") != null) {
                     IdShift.giveToContainerRoot(dir, host.get("UidMap"), host.get("GidMap"), "hostname", "hosts",
                             "resolv.conf");

@@ -14,7 +14,8 @@ import java.util.List;
 final class EtcFiles {
     private EtcFiles() {}
 
-    static void write(Path dir, String hostname, boolean hostNetwork, List<String> extraHosts) throws EngineException {
+    static void write(Path dir, String hostname, boolean hostNetwork, List<String> extraHosts, List<String> dns,
+                      List<String> dnsSearch, List<String> dnsOptions) throws EngineException {
         try {
             Files.writeString(dir.resolve("hostname"), hostname + "\n");
             String hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
@@ -38,8 +39,23 @@ final class EtcFiles {
                     if (!hostNetwork && t.startsWith("nameserver") && (t.contains(" 127.") || t.contains(" ::1"))) {
                         continue;
                     }
+                    // --dns, --dns-search, --dns-option replace the host's lines of their kind
+                    if ((!dns.isEmpty() && t.startsWith("nameserver")) || (!dnsSearch.isEmpty()
+                            && (t.startsWith("search") || t.startsWith("domain")))
+                            || (!dnsOptions.isEmpty() && t.startsWith("options"))) {
+                        continue;
+                    }
                     resolv.append(line).append('\n');
                 }
+            }
+            for (String s : dns) {
+                resolv.append("nameserver ").append(s).append('\n');
+            }
+            if (!dnsSearch.isEmpty() && !dnsSearch.equals(List.of("."))) { // ".": no search domain at all
+                resolv.append("search ").append(String.join(" ", dnsSearch)).append('\n');
+            }
+            if (!dnsOptions.isEmpty()) {
+                resolv.append("options ").append(String.join(" ", dnsOptions)).append('\n');
             }
             Files.writeString(dir.resolve("resolv.conf"), resolv.toString());
         } catch (IOException e) {

@@ -209,6 +209,16 @@ class LifecycleIT extends EngineTest {
         assertEquals("prod|hello world", out("exec", "flagged", "sh", "-c", "echo \"$MODE|$GREETING\""));
         assertEquals("back dev", out("inspect", "--format", "{{index .Config.Labels \"tier\"}} {{index .Config.Labels \"owner\"}}", "flagged"));
         assertEquals("[db:10.0.0.5 v6:2001:db8::1]", out("inspect", "--format", "{{.HostConfig.ExtraHosts}}", "flagged"));
+        // --dns, --dns-search, --dns-option: their lines replace the host's of the same kind
+        assertEquals("nameserver 9.9.9.9\nnameserver 2620:fe::fe\nsearch example.com corp.example\noptions ndots:2",
+                out("run", "--rm", "--dns", "9.9.9.9", "--dns", "2620:fe::fe", "--dns-search", "example.com",
+                        "--dns-search", "corp.example", "--dns-option", "ndots:2", "busybox", "sh", "-c",
+                        "grep -E '^(nameserver|search|domain|options)' /etc/resolv.conf"));
+        Result conflict = hull("run", "--rm", "--network", "host", "--dns", "1.1.1.1", "busybox", "true");
+        assertEquals(125, conflict.code(), conflict::toString);
+        assertTrue(conflict.err().contains("conflicting options: dns and the network mode"), conflict::toString);
+        Result badDns = hull("run", "--rm", "--dns", "resolver.example", "busybox", "true");
+        assertTrue(badDns.err().contains("resolver.example is not an ip address"), badDns::toString);
         assertEquals("{\"8080/tcp\":{},\"9000/udp\":{},\"9001/udp\":{}}",
                 out("inspect", "--format", "{{json .Config.ExposedPorts}}", "flagged"));
         // a second container with the same --cidfile is refused before anything is made
