@@ -301,6 +301,14 @@ public final class ImageStore {
         }
     }
 
+    /** A container's rootfs: the overlay mount, its upper dir, and the image's layers, top first. */
+    public record RootfsDirs(Path merged, Path upper, List<Path> lowerTopFirst) {}
+
+    /** The directories of a container's rootfs, as prepareRootfs made them. */
+    public RootfsDirs rootfsDirs(String containerId) throws ImageException {
+        return overlay.dirs(containerId);
+    }
+
     public void releaseRootfs(String containerId) throws ImageException {
         try (Lock l = lock()) {
             overlay.release(containerId);

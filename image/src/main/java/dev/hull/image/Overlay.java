@@ -105,6 +105,22 @@ final class Overlay {
         }
     }
 
+    /** The container's upper dir and the layers under it, top first, as its mount uses them. */
+    ImageStore.RootfsDirs dirs(String containerId) throws ImageException {
+        Path c = containerDir(containerId);
+        try {
+            List<Path> lower = new ArrayList<>();
+            for (String d : Files.readAllLines(c.resolve("lower"))) {
+                if (!d.isBlank()) {
+                    lower.add(layers.diff(d.strip()));
+                }
+            }
+            return new ImageStore.RootfsDirs(c.resolve("merged"), c.resolve("upper"), lower);
+        } catch (IOException e) {
+            throw new ImageException("rootfs of container " + containerId + ": " + e.getMessage(), e);
+        }
+    }
+
     void release(String containerId) throws ImageException {
         Path c = containerDir(containerId);
         Path merged = c.resolve("merged");

@@ -129,6 +129,24 @@ final class Commands {
                     out.println(c.state().exitCode());
                 });
             }
+            case "export" -> {
+                Flags f = Flags.parse(cmd, args, List.of(Flag.value("output", 'o')), true);
+                if (f.positional().size() != 1) {
+                    throw Flags.usage(cmd, "\"hull export\" requires exactly 1 argument.");
+                }
+                FilesystemViews.export(engine, engine.containers().find(f.positional().get(0)), f.get("output"), out);
+                return 0;
+            }
+            case "diff" -> {
+                Flags f = Flags.parse(cmd, args, List.of(), true);
+                if (f.positional().size() != 1) {
+                    throw Flags.usage(cmd, "\"hull diff\" requires exactly 1 argument.");
+                }
+                for (String line : FilesystemViews.diff(engine, engine.containers().find(f.positional().get(0)))) {
+                    out.println(line);
+                }
+                return 0;
+            }
             case "top" -> {
                 Flags f = Flags.parse(cmd, args, List.of(), false);
                 need(cmd, f, 1);

@@ -202,7 +202,7 @@ final class ImageCommands {
         }
     }
 
-    private static boolean stdoutIsATerminal() {
+    static boolean stdoutIsATerminal() {
         try {
             String fd1 = Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString();
             return fd1.startsWith("/dev/pts/") || fd1.startsWith("/dev/tty") || fd1.equals("/dev/console");

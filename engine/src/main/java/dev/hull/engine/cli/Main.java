@@ -40,7 +40,7 @@ public final class Main {
               rm         Remove one or more containers (-f, -v)
               ps         List containers (-a, -q, --format, --no-trunc)
               inspect    Return low-level information on containers or images (--format)
-              logs       Fetch the logs of a container (-f, --tail N, -t)
+              logs       Fetch the logs of a container (-f, --tail N, -t, --since, --until)
               exec       Execute a command in a running container (-i, -t, -d, -u, -e, -w)
               wait       Block until containers stop, then print their exit codes
               top        Display the running processes of a container
@@ -50,13 +50,15 @@ public final class Main {
               unpause    Unpause all processes within containers
               rename     Rename a container
               port       List port mappings of a container
-              cp         Copy files between a container and the host
+              cp         Copy files between a container and the host (-a, -L)
+              diff       Inspect changes to files or directories on a container's filesystem
+              export     Export a container's filesystem as a tar archive (-o FILE)
 
             Images:
               images     List images (-q, --format)
               load       Load an image from a docker save or OCI archive (-i FILE)
               import     Import a root filesystem tarball as an image
-              save       Save images to a docker-archive tar (-o FILE)
+              save       Save images to a docker-archive and OCI tar (-o FILE, or stdout)
               tag        Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
               rmi        Remove one or more images (-f)
               image      Manage images (ls, inspect, load, import, save, tag, rm)
@@ -68,6 +70,7 @@ public final class Main {
               --root DIR      storage (default /var/lib/hull)
               --runroot DIR   runtime state (default /run/hull-engine)
               -D, --debug     print the runtime's setup steps
+              -l, --log-level debug|info|warn|error|fatal
             """;
 
     private Main() {}

@@ -100,6 +100,48 @@ class CopyIT extends EngineTest {
     }
 
     @Test
+    void diffAndExportAsDocker() throws Exception {
+        ok("run", "--name", "changer", "-v", "exported-vol:/data", "busybox", "sh", "-c",
+                "echo x > /tmp/new; ln /tmp/new /tmp/hard; rm /bin/ls; echo y >> /etc/passwd; mkdir -p /made/sub; echo v > /data/f");
+        // the runtime's mount points (/etc/hosts...) and the volume are not the container's changes
+        assertEquals(List.of("C /bin", "D /bin/ls", "C /etc", "C /etc/passwd", "A /made", "A /made/sub", "C /tmp",
+                "A /tmp/hard", "A /tmp/new"), out("diff", "changer").lines().toList());
+        Path tar = dir.resolve("changer.tar");
+        ok("export", "-o", tar.toString(), "changer");
+        Result listed = exec(List.of("tar", "-tvf", tar.toString()), Duration.ofSeconds(60));
+        assertEquals(0, listed.code(), listed::toString);
+        List<String> names = exec(List.of("tar", "-tf", tar.toString()), Duration.ofSeconds(60)).out().lines().toList();
+        assertTrue(names.containsAll(List.of("tmp/new", "made/sub/", "etc/passwd", "bin/busybox")), names::toString);
+        assertTrue(!names.contains("bin/ls") && !names.contains("data/f"), "a deleted file or the volume's: " + names);
+        assertTrue(listed.out().contains("tmp/new link to tmp/hard"), listed.out()); // (entries sorted by name)
+        assertEquals("y", exec(List.of("sh", "-c", "tar -xOf " + tar + " etc/passwd | tail -n 1"), Duration.ofSeconds(60)).out().strip());
+        // to stdout, but not to a terminal
+        Result piped = exec(List.of("sh", "-c", String.join(" ", hullArgv("export", "changer")) + " | tar -tf - | grep -c ."),
+                Duration.ofSeconds(60));
+        assertEquals(String.valueOf(names.size()), piped.out().strip(), piped::toString);
+        Result tty = exec(List.of("script", "-qec", String.join(" ", hullArgv("export", "changer")), "/dev/null"),
+                Duration.ofSeconds(60));
+        assertTrue(tty.out().contains("cowardly refusing to save to a terminal"), tty::toString);
+        ok("rm", "-v", "changer");
+        ok("volume", "rm", "exported-vol");
+    }
+
+    @Test
+    void aRemappedContainersDiffIsOnlyWhatItChanged() throws Exception {
+        Object mode = Files.getAttribute(dir, "unix:mode");
+        Files.setAttribute(dir, "unix:mode", 0711); // the container's root must reach its rootfs
+        try {
+            // the owners shifted at create are metadata copy-ups in the upper dir, not changes
+            ok("run", "--name", "shifted", "--uidmap", "0:100000:65536", "busybox", "sh", "-c",
+                    "touch /tmp/x; chmod 600 /etc/group");
+            assertEquals(List.of("C /etc", "C /etc/group", "C /tmp", "A /tmp/x"), out("diff", "shifted").lines().toList());
+            ok("rm", "shifted");
+        } finally {
+            Files.setAttribute(dir, "unix:mode", (Integer) mode & 07777);
+        }
+    }
+
+    @Test
     void aRunningContainerIsFrozenForTheCopy() throws Exception {
         // so that none of its processes can swap a looked-up directory for a symlink (CVE-2018-15664)
         Path host = dir.resolve("cp-frozen");
