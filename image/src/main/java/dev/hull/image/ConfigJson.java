@@ -13,7 +13,7 @@ import java.util.Map;
  * read with field names in errors, and the "docker image inspect" object built from it.
  */
 record ConfigJson(Map<String, Object> raw, ImageConfig config, List<String> diffIds, String created,
-        String architecture, String os, String variant, String comment) {
+        String architecture, String os, String variant, String comment, String author) {
 
     static ConfigJson parse(byte[] data, String what) throws ImageException {
         Object o;
@@ -54,7 +54,8 @@ record ConfigJson(Map<String, Object> raw, ImageConfig config, List<String> diff
                 string(raw.get("architecture"), what, "architecture"),
                 string(raw.get("os"), what, "os"),
                 string(raw.get("variant"), what, "variant"),
-                string(raw.get("comment"), what, "comment"));
+                string(raw.get("comment"), what, "comment"),
+                string(raw.get("author"), what, "author"));
     }
 
     /** The image config "config" object for an ImageConfig, as written by importRootfs. */
@@ -98,6 +99,7 @@ record ConfigJson(Map<String, Object> raw, ImageConfig config, List<String> diff
         m.put("RepoDigests", new ArrayList<Object>(image.repoDigests()));
         m.put("Parent", "");
         m.put("Comment", image.comment() == null ? "" : image.comment());
+        m.put("Author", image.author() == null ? "" : image.author());
         m.put("Created", image.created() == null ? "" : image.created());
         ImageConfig c = image.config();
         Map<String, Object> cfg = new LinkedHashMap<>();

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record Image(String id, List<String> repoTags, List<String> repoDigests, ImageConfig config,
         List<String> diffIds, long size, String created, String architecture, String os, String variant,
-        String comment) {
+        String comment, String author) {
 
     public Image {
         repoTags = List.copyOf(repoTags);

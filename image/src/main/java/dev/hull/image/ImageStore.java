@@ -181,6 +181,86 @@ public final class ImageStore {
         }
     }
 
+    /**
+     * {@code docker commit}: an image of the parent's layers and one more, read from layerTar (the
+     * layer format: ".wh." whiteouts), with config as the image's config (changes applied on top),
+     * the parent's platform, and the parent's history and one entry more (comment, author).
+     */
+    public Image commit(Path layerTar, String parentId, ImageConfig config, Map<String, String> changes,
+                        String comment, String author, String name) throws ImageException {
+        Reference ref = name == null ? null : Reference.parse(name);
+        ImageConfig applied = Changes.apply(config, changes);
+        try (Lock l = lock()) {
+            layers.clean();
+            StoreIndex idx = StoreIndex.read(indexFile);
+            String parent = find(idx, parentId);
+            StoreIndex.Entry pe = idx.images.get(parent);
+            Map<String, Object> praw = ConfigJson.parse(blobs.readStored(parent), "config " + parent).raw();
+            List<Path> created = new ArrayList<>();
+            try {
+                String diffId;
+                try (InputStream in = Files.newInputStream(layerTar)) {
+                    diffId = blobs.put(in, null, "the container's changes", created);
+                }
+                long size = layers.has(diffId) ? layers.size(diffId)
+                        : layers.unpack(blobs.path(diffId), diffId, "the container's changes", created);
+                String now = Instant.now().truncatedTo(ChronoUnit.NANOS).toString();
+                Map<String, Object> cfg = new LinkedHashMap<>();
+                cfg.put("architecture", praw.get("architecture"));
+                if (praw.get("variant") != null) {
+                    cfg.put("variant", praw.get("variant"));
+                }
+                if (author != null && !author.isEmpty()) {
+                    cfg.put("author", author);
+                }
+                if (comment != null && !comment.isEmpty()) {
+                    cfg.put("comment", comment);
+                }
+                cfg.put("config", ConfigJson.toJson(applied));
+                cfg.put("created", now);
+                List<Object> history = praw.get("history") instanceof List<?> h ? new ArrayList<>(h) : new ArrayList<>();
+                Map<String, Object> step = new LinkedHashMap<>();
+                step.put("created", now);
+                if (author != null && !author.isEmpty()) {
+                    step.put("author", author);
+                }
+                if (comment != null && !comment.isEmpty()) {
+                    step.put("comment", comment);
+                }
+                history.add(step);
+                cfg.put("history", history);
+                cfg.put("os", praw.get("os") == null ? "linux" : praw.get("os"));
+                List<Object> diffIds = new ArrayList<>();
+                List<StoreIndex.Layer> entryLayers = new ArrayList<>(pe.layers());
+                for (StoreIndex.Layer pl : pe.layers()) {
+                    diffIds.add(pl.diffId());
+                }
+                diffIds.add(diffId);
+                entryLayers.add(new StoreIndex.Layer(diffId, diffId, size));
+                Map<String, Object> rootfs = new LinkedHashMap<>();
+                rootfs.put("type", "layers");
+                rootfs.put("diff_ids", diffIds);
+                cfg.put("rootfs", rootfs);
+                String id = blobs.put(ConfigJson.bytes(cfg), null, "config", created);
+                StoreIndex.Entry e = new StoreIndex.Entry(id, entryLayers, null);
+                idx.images.put(id, e);
+                if (ref != null) {
+                    idx.names.put(ref.canonical(), id);
+                }
+                idx.write(indexFile);
+                return image(idx, e);
+            } catch (ImageException | IOException | RuntimeException e) {
+                undo(created);
+                if (e instanceof ImageException ie) {
+                    throw ie;
+                }
+                throw new ImageException("commit: " + e.getMessage(), e);
+            }
+        } catch (IOException e) {
+            throw new ImageException("commit: " + e.getMessage(), e);
+        }
+    }
+
     public void save(List<String> refs, Path out) throws ImageException {
         ArchiveWriter.write(saveItems(refs), blobs, out);
     }
@@ -467,7 +547,7 @@ public final class ImageStore {
             }
         }
         return new Image(e.id(), tags, new ArrayList<>(digests), c.config(), c.diffIds(), e.size(), c.created(),
-                c.architecture(), c.os(), c.variant(), c.comment());
+                c.architecture(), c.os(), c.variant(), c.comment(), c.author());
     }
 
     /** An exclusive flock on images/.lock: serialises changes between processes. */

@@ -137,6 +137,9 @@ final class Commands {
                 FilesystemViews.export(engine, engine.containers().find(f.positional().get(0)), f.get("output"), out);
                 return 0;
             }
+            case "commit" -> {
+                return CommitCommand.commit(engine, args, out);
+            }
             case "diff" -> {
                 Flags f = Flags.parse(cmd, args, List.of(), true);
                 if (f.positional().size() != 1) {

@@ -36,7 +36,7 @@ final class FilesystemViews {
 
     private FilesystemViews() {}
 
-    private static ImageStore.RootfsDirs rootfs(Engine engine, Container c) throws EngineException {
+    static ImageStore.RootfsDirs rootfs(Engine engine, Container c) throws EngineException {
         try {
             Image image = engine.images().resolve(c.imageId());
             engine.images().prepareRootfs(c.id(), image); // mounted since create; again after a reboot
@@ -54,7 +54,7 @@ final class FilesystemViews {
                 if (ImageCommands.stdoutIsATerminal()) {
                     throw new EngineException("export: cowardly refusing to save to a terminal. Use the -o flag or redirect");
                 }
-                tar(merged, stdout);
+                tar(merged, stdout, c);
                 if (stdout.checkError()) {
                     throw new EngineException("export: the archive could not be written to stdout");
                 }
@@ -63,7 +63,7 @@ final class FilesystemViews {
             Path out = Path.of(output);
             Path tmp = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".tmp");
             try (OutputStream os = Files.newOutputStream(tmp)) {
-                tar(merged, os);
+                tar(merged, os, c);
             } catch (IOException e) {
                 Files.deleteIfExists(tmp);
                 throw e;
@@ -74,18 +74,27 @@ final class FilesystemViews {
         }
     }
 
-    private static void tar(Path root, OutputStream os) throws IOException {
+    private static void tar(Path root, OutputStream os, Container c) throws IOException {
         TarArchiveOutputStream tar = new TarArchiveOutputStream(os); // finished, not closed: stdout stays open
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        addChildren(tar, root, "", new HashMap<>());
+        addChildren(tar, root, "", new HashMap<>(), c);
         tar.finish();
         tar.flush();
     }
 
     /** The entries under dir, sorted by name; hard links as links to the first name of their inode. */
-    private static void addChildren(TarArchiveOutputStream tar, Path dir, String prefix, Map<Object, String> inodes)
-            throws IOException {
+    private static void addChildren(TarArchiveOutputStream tar, Path dir, String prefix, Map<Object, String> inodes,
+                                    Container c) throws IOException {
+        for (Path p : sortedChildren(dir)) {
+            String name = prefix + p.getFileName();
+            if (entry(tar, p, name, inodes, c)) {
+                addChildren(tar, p, name + "/", inodes, c);
+            }
+        }
+    }
+
+    static List<Path> sortedChildren(Path dir) throws IOException {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
@@ -93,66 +102,82 @@ final class FilesystemViews {
             }
         }
         children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
-        for (Path p : children) {
-            String name = prefix + p.getFileName();
-            Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,rdev,nlink,ino,dev,lastModifiedTime",
-                    LinkOption.NOFOLLOW_LINKS);
-            int mode = (Integer) a.get("mode");
-            TarArchiveEntry e;
-            boolean content = false;
-            switch (mode & S_IFMT) {
-                case S_IFDIR -> e = new TarArchiveEntry(name + "/");
-                case S_IFLNK -> {
-                    e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
-                    e.setLinkName(Files.readSymbolicLink(p).toString());
-                }
-                case S_IFREG -> {
-                    Object key = a.get("dev") + ":" + a.get("ino");
-                    String first = (Integer) a.get("nlink") > 1 ? inodes.putIfAbsent(key, name) : null;
-                    if (first != null) {
-                        e = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK);
-                        e.setLinkName(first);
-                    } else {
-                        e = new TarArchiveEntry(name);
-                        e.setSize((Long) a.get("size"));
-                        content = true;
-                    }
-                }
-                case S_IFCHR, S_IFBLK -> {
-                    e = new TarArchiveEntry(name, (mode & S_IFMT) == S_IFCHR ? TarArchiveEntry.LF_CHR : TarArchiveEntry.LF_BLK);
-                    long rdev = (Long) a.get("rdev");
-                    e.setDevMajor((int) (((rdev >> 8) & 0xfff) | ((rdev >> 32) & ~0xfffL)));
-                    e.setDevMinor((int) ((rdev & 0xff) | ((rdev >> 12) & ~0xffL)));
-                }
-                case S_IFIFO -> e = new TarArchiveEntry(name, TarArchiveEntry.LF_FIFO);
-                default -> {
-                    continue; // sockets: not in an archive
-                }
-            }
-            e.setMode(mode);
-            e.setUserId((Integer) a.get("uid"));
-            e.setGroupId((Integer) a.get("gid"));
-            e.setModTime(((FileTime) a.get("lastModifiedTime")).toMillis());
-            tar.putArchiveEntry(e);
-            if (content) {
-                Files.copy(p, tar);
-            }
-            tar.closeArchiveEntry();
-            if ((mode & S_IFMT) == S_IFDIR) {
-                addChildren(tar, p, name + "/", inodes);
-            }
-        }
+        return children;
     }
 
-    /** Docker's diff lines, sorted by path: "A /tmp/new", "C /etc", "D /bin/ls". */
-    static List<String> diff(Engine engine, Container c) throws EngineException {
-        ImageStore.RootfsDirs dirs = rootfs(engine, c);
-        // the mount points the runtime made in the upper dir are not the container's changes
+    /**
+     * One tar entry for the file p under name, owners as the container sees them (through
+     * --uidmap), a hard link to an inode already written as a link. Returns whether p is a
+     * directory (the caller goes on with its children); sockets are left out.
+     */
+    static boolean entry(TarArchiveOutputStream tar, Path p, String name, Map<Object, String> inodes, Container c)
+            throws IOException {
+        Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,rdev,nlink,ino,dev,lastModifiedTime",
+                LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) a.get("mode");
+        TarArchiveEntry e;
+        boolean content = false;
+        switch (mode & S_IFMT) {
+            case S_IFDIR -> e = new TarArchiveEntry(name + "/");
+            case S_IFLNK -> {
+                e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+                e.setLinkName(Files.readSymbolicLink(p).toString());
+            }
+            case S_IFREG -> {
+                Object key = a.get("dev") + ":" + a.get("ino");
+                String first = (Integer) a.get("nlink") > 1 ? inodes.putIfAbsent(key, name) : null;
+                if (first != null) {
+                    e = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK);
+                    e.setLinkName(first);
+                } else {
+                    e = new TarArchiveEntry(name);
+                    e.setSize((Long) a.get("size"));
+                    content = true;
+                }
+            }
+            case S_IFCHR, S_IFBLK -> {
+                e = new TarArchiveEntry(name, (mode & S_IFMT) == S_IFCHR ? TarArchiveEntry.LF_CHR : TarArchiveEntry.LF_BLK);
+                long rdev = (Long) a.get("rdev");
+                e.setDevMajor((int) (((rdev >> 8) & 0xfff) | ((rdev >> 32) & ~0xfffL)));
+                e.setDevMinor((int) ((rdev & 0xff) | ((rdev >> 12) & ~0xffL)));
+            }
+            case S_IFIFO -> e = new TarArchiveEntry(name, TarArchiveEntry.LF_FIFO);
+            default -> {
+                return false; // sockets: not in an archive
+            }
+        }
+        e.setMode(mode);
+        e.setUserId(c.containerUid((Integer) a.get("uid")));
+        e.setGroupId(c.containerGid((Integer) a.get("gid")));
+        e.setModTime(((FileTime) a.get("lastModifiedTime")).toMillis());
+        tar.putArchiveEntry(e);
+        if (content) {
+            Files.copy(p, tar);
+        }
+        tar.closeArchiveEntry();
+        return (mode & S_IFMT) == S_IFDIR;
+    }
+
+    /** The mount points the runtime made in the container's upper dir: not the container's changes. */
+    static Set<String> mountPoints(Container c) {
         Set<String> mountPoints = new HashSet<>(List.of("/etc/hostname", "/etc/hosts", "/etc/resolv.conf",
                 "/sbin/docker-init", "/proc", "/dev", "/sys", "/dev/shm", "/dev/pts", "/dev/mqueue", "/sys/fs/cgroup"));
         for (Map<String, Object> m : c.mounts()) {
             mountPoints.add(String.valueOf(m.get("Destination")));
         }
+        return mountPoints;
+    }
+
+    /** Whether p in the upper dir is overlayfs's whiteout (a character device 0:0): a deletion. */
+    static boolean whiteout(Path p) throws IOException {
+        Map<String, Object> a = Files.readAttributes(p, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
+        return ((Integer) a.get("mode") & S_IFMT) == S_IFCHR && (Long) a.get("rdev") == 0;
+    }
+
+    /** Docker's diff lines, sorted by path: "A /tmp/new", "C /etc", "D /bin/ls". */
+    static List<String> diff(Engine engine, Container c) throws EngineException {
+        ImageStore.RootfsDirs dirs = rootfs(engine, c);
+        Set<String> mountPoints = mountPoints(c);
         TreeMap<String, Character> changes = new TreeMap<>();
         try {
             walk(dirs, c, dirs.upper(), "", mountPoints, changes);
@@ -180,12 +205,11 @@ final class FilesystemViews {
                 if (mountPoints.contains(path)) {
                     continue;
                 }
-                Map<String, Object> a = Files.readAttributes(p, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
-                int mode = (Integer) a.get("mode");
-                if ((mode & S_IFMT) == S_IFCHR && (Long) a.get("rdev") == 0) {
-                    changes.put(path, 'D'); // overlayfs's whiteout
+                if (whiteout(p)) {
+                    changes.put(path, 'D');
                     continue;
                 }
+                int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
                 Path lower = inLower(dirs, path);
                 if (lower == null) {
                     changes.put(path, 'A');

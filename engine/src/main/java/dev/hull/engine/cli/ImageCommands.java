@@ -67,14 +67,7 @@ final class ImageCommands {
                     Flags f = Flags.parse(cmd, args, List.of(Flag.value("change", 'c'), Flag.value("message", 'm'),
                             Flag.value("platform")), true);
                     Commands.need(cmd, f, 1);
-                    Map<String, String> changes = new LinkedHashMap<>();
-                    for (String ch : f.all("change")) {
-                        int sp = ch.indexOf(' ');
-                        if (sp <= 0) {
-                            throw new EngineException("--change " + ch + ": expected INSTRUCTION VALUE (CMD, ENTRYPOINT, ENV, USER, WORKDIR, LABEL)");
-                        }
-                        changes.put(ch.substring(0, sp).toUpperCase(java.util.Locale.ROOT), ch.substring(sp + 1));
-                    }
+                    Map<String, String> changes = changes(f.all("change"));
                     String src = f.positional().get(0);
                     Path tar = src.equals("-") ? stdinToFile(engine) : Path.of(src);
                     try {
@@ -181,6 +174,19 @@ final class ImageCommands {
         }
         Formats.print(f.get("format", "table {{.Repository}}\t{{.Tag}}\t" + (f.bool("digests") ? "{{.Digest}}\t" : "")
                 + "{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"), rows, HEADERS, out);
+    }
+
+    /** --change "INSTRUCTION VALUE" (import, commit): Dockerfile instructions by name. */
+    static Map<String, String> changes(List<String> given) throws EngineException {
+        Map<String, String> changes = new LinkedHashMap<>();
+        for (String ch : given) {
+            int sp = ch.indexOf(' ');
+            if (sp <= 0) {
+                throw new EngineException("--change " + ch + ": expected INSTRUCTION VALUE (CMD, ENTRYPOINT, ENV, USER, WORKDIR, LABEL)");
+            }
+            changes.put(ch.substring(0, sp).toUpperCase(java.util.Locale.ROOT), ch.substring(sp + 1));
+        }
+        return changes;
     }
 
     /** The manifest digest the image has under this repository (Docker's DIGEST column). */

@@ -51,6 +51,7 @@ public final class Main {
               rename     Rename a container
               port       List port mappings of a container
               cp         Copy files between a container and the host (-a, -L)
+              commit     Create a new image from a container's changes (-m, -a, -c, -p)
               diff       Inspect changes to files or directories on a container's filesystem
               export     Export a container's filesystem as a tar archive (-o FILE)
 

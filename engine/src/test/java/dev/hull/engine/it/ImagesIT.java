@@ -59,6 +59,33 @@ class ImagesIT extends EngineTest {
     }
 
     @Test
+    void commitMakesAnImageOfTheContainersChanges() {
+        ok("run", "--name", "builder", "-e", "STAGE=built", "busybox", "sh", "-c",
+                "echo x > /tmp/new; rm /bin/ls; echo y >> /etc/passwd; rm -rf /home; mkdir -p /home/only; "
+                        + "touch /home/only/file; chown 1234:5678 /tmp/new");
+        String id = out("commit", "-m", "the build", "-a", "the builder", "-c", "CMD [\"cat\", \"/tmp/new\"]",
+                "builder", "built:1");
+        assertTrue(id.matches("sha256:[0-9a-f]{64}"), id);
+        assertEquals("x", out("run", "--rm", "built:1"));
+        // deletions are whiteouts, a directory made anew hides what was under it, owners kept;
+        // the container's environment becomes the image's
+        assertEquals("gone\ny\nonly\n1234:5678\nbuilt", out("run", "--rm", "built:1", "sh", "-c",
+                "test -e /bin/ls || echo gone; tail -n 1 /etc/passwd; ls /home; stat -c %u:%g /tmp/new; echo $STAGE"));
+        assertEquals("the build|the builder|[\"cat\",\"/tmp/new\"]|2", out("image", "inspect", "--format",
+                "{{.Comment}}|{{.Author}}|{{json .Config.Cmd}}|{{len .RootFS.Layers}}", "built:1"));
+        // a running container is paused for the commit, and runs on after it
+        String running = sleeper("--name", "live");
+        ok("exec", "live", "sh", "-c", "echo live > /tmp/live");
+        ok("commit", "live", "live:1");
+        assertEquals("running", out("inspect", "--format", "{{.State.Status}}", "live"));
+        assertEquals("live", out("run", "--rm", "live:1", "cat", "/tmp/live"));
+        ok("rm", "-f", running, "builder");
+        ok("rmi", "built:1", "live:1");
+        Result bad = hull("commit", "-c", "NOPE x", "nosuch");
+        assertEquals(1, bad.code(), bad::toString);
+    }
+
+    @Test
     void saveWritesToStdoutUnlessItIsATerminal() throws Exception {
         String save = String.join(" ", hullArgv("save", "busybox"));
         Result listed = exec(List.of("sh", "-c", save + " | tar -tf -"), Duration.ofSeconds(60));
