@@ -89,7 +89,7 @@
     X(54, CONNECT_LISTENER) /* S path: connect to the seccomp agent's socket (SOCK_STREAM) */ \
     X(55, LSM_LABEL)      /* S attr file under /proc/thread-self/attr, S value: label of the exec */ \
     X(56, LANDLOCK)       /* N rights per rule, V paths: restrict the process with Landlock */ \
-    X(57, MONITOR)        /* S log file, S exit file, I attach, I stdin open, I tty, I log max size, I log files, V on-exit argv */ \
+    X(57, MONITOR)        /* S log file, S exit file, I attach, I stdin open, I tty, I log max size, I log files, S detach keys, V on-exit argv */ \
     X(58, UMOUNT)         /* S target, I umount2 flags: a host mount of the engine's (no FFM) */ \
     X(59, STDIN_NULL)     /* the host's /dev/null as fd 0: an exec without -i reads no stdin */
 
@@ -241,6 +241,8 @@ int op_lsm_label(struct cur *c);
 int op_landlock(struct cur *c);
 int op_monitor(struct cur *c);
 int monitor_ready(void);                         /* a MONITOR step ran */
+int monitor_detachable(void);                    /* attached, with detach keys: a waiter in front */
+void monitor_report_to(int fd);                  /* P tells the waiter on fd when it detaches */
 int monitor_child(void);                         /* C: stdio onto the monitor's pipes */
 void monitor_run(pid_t child, const sigset_t *old) __attribute__((noreturn)); /* P */
 int cur_more(const struct cur *c); /* another field follows (optional trailing fields) */

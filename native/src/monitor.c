@@ -12,6 +12,11 @@
  * With a log max size (docker's --log-opt max-size/max-file), a record that would take the log
  * past it first rotates the log: log.1 becomes log.2 and so on, the log log.1, up to max-file
  * files in all; with one file the log starts over.
+ * Attached with a terminal, stdin and detach keys (docker's ctrl-p ctrl-q), P watches the caller's
+ * keys for them: on the sequence it leaves the caller (terminal restored, stdio on /dev/null, its
+ * own session), writes "detached" next to the exit file, tells the waiter that ns.c put between
+ * the front and P (which then exits and so ends the caller's run) and stays the container's monitor
+ * as a detached one, on-exit command included.
  * Nothing here allocates: every buffer is static.
  */
 #define _GNU_SOURCE
@@ -43,10 +48,13 @@ static struct {
     long long log_max, log_size;
     int log_files;
     const char *log_name;  /* inside the program's mapping */
+    const char *detach_keys; /* inside the program's mapping; "" when the caller cannot detach */
+    size_t keys_len, keys_seen;
+    int report_fd;         /* the waiter's pipe (-1: none) */
     const char *exit_name; /* inside the program's mapping */
     char *const *on_exit;
     int out[2], err[2], in[2], sv[2];
-} m = {.log_fd = -1, .dir_fd = -1, .null_fd = -1, .log_dir_fd = -1, .out = {-1, -1}, .err = {-1, -1},
+} m = {.log_fd = -1, .dir_fd = -1, .null_fd = -1, .log_dir_fd = -1, .report_fd = -1, .out = {-1, -1}, .err = {-1, -1},
        .in = {-1, -1}, .sv = {-1, -1}};
 
 struct stream {
@@ -82,7 +90,7 @@ static int open_dir_of(const char *path, const char **name)
     return open(!slash ? "." : dlen ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
-/* S log, S exit file, I attach, I stdin open, I tty, I log max size, I log files, V on-exit argv */
+/* S log, S exit file, I attach, I stdin open, I tty, I log max size, I log files, S detach keys, V on-exit argv */
 int op_monitor(struct cur *c)
 {
     const char *log = cur_str(c), *exit_path = cur_str(c);
@@ -91,9 +99,15 @@ int op_monitor(struct cur *c)
     m.tty = (int)cur_int(c);
     m.log_max = cur_int(c);
     m.log_files = (int)cur_int(c);
+    m.detach_keys = cur_str(c);
     m.on_exit = cur_strv(c);
     if (c->bad)
         return 0; /* reported as a malformed program */
+    m.keys_len = strlen(m.detach_keys);
+    if (m.keys_len > 32) {
+        detail("monitor: detach keys longer than 32 bytes");
+        return -EINVAL;
+    }
     const char *slash = strrchr(exit_path, '/');
     m.exit_name = slash ? slash + 1 : exit_path;
     if (!*log || !*m.exit_name || strlen(m.exit_name) > 250) {
@@ -144,6 +158,16 @@ int op_monitor(struct cur *c)
 int monitor_ready(void)
 {
     return m.on;
+}
+
+int monitor_detachable(void)
+{
+    return m.on && m.attach && m.tty && m.stdin_open && m.detach_keys && m.detach_keys[0];
+}
+
+void monitor_report_to(int fd)
+{
+    m.report_fd = fd;
 }
 
 /* In C, first thing after the clone: its stdio becomes the monitor's pipes. */
@@ -255,6 +279,58 @@ static void pump(struct stream *s)
     }
 }
 
+/*
+ * The caller's keys to the pty, but for the detach sequence: a key that may begin it is held until
+ * the next one tells.  Returns 1 on the whole sequence (the keys after it are dropped), -1 when
+ * the pty cannot be written.
+ */
+static int keys_to_pty(int master, const char *buf, size_t n)
+{
+    char out[4096 + 64];
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m.keys_len && buf[i] == m.detach_keys[m.keys_seen]) {
+            if (++m.keys_seen == m.keys_len) {
+                m.keys_seen = 0;
+                return write_all(master, out, o) < 0 ? -1 : 1;
+            }
+            continue;
+        }
+        memcpy(out + o, m.detach_keys, m.keys_seen); /* not the sequence after all */
+        o += m.keys_seen;
+        m.keys_seen = 0;
+        if (m.keys_len && buf[i] == m.detach_keys[0])
+            m.keys_seen = 1;
+        else
+            out[o++] = buf[i];
+    }
+    return write_all(master, out, o) < 0 ? -1 : 0;
+}
+
+/* The caller detached: P becomes a detached monitor (see the top of this file). */
+static void detach(void)
+{
+    tty_restore();
+    int fd = openat(m.dir_fd, "detached", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
+    if (fd >= 0)
+        close(fd);
+    if (m.report_fd >= 0 && write(m.report_fd, "D", 1) < 0)
+        detail("monitor: tell the waiter");
+    close_fd(&m.report_fd);
+    m.attach = 0;
+    s_out.copy = -1;
+    s_err.copy = -1;
+    signal(SIGHUP, SIG_IGN);
+    setsid();
+    if (chdir("/") < 0)
+        detail("monitor: chdir /");
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int i = 0; null >= 0 && i < 3; i++)
+        dup2(null, i);
+    if (null > 2)
+        close(null);
+}
+
 static void flush_partial(struct stream *s)
 {
     if (s->len)
@@ -325,7 +401,7 @@ void monitor_run(pid_t child, const sigset_t *old)
         close(0); /* C has the caller's stdin; attached without a tty P only writes */
     }
     close_fd(&m.null_fd);
-    int keep[] = {m.log_fd, m.dir_fd, m.log_dir_fd, m.out[0], m.err[0], m.in[1], m.sv[0]};
+    int keep[] = {m.log_fd, m.dir_fd, m.log_dir_fd, m.out[0], m.err[0], m.in[1], m.sv[0], m.report_fd};
     close_except(keep, (int)(sizeof keep / sizeof *keep));
     g.console_fd = -1;
 
@@ -385,7 +461,10 @@ void monitor_run(pid_t child, const sigset_t *old)
         if (p[3].revents) {
             char buf[4096];
             ssize_t r = read(0, buf, sizeof buf);
-            if (r <= 0 || write_all(master, buf, (size_t)r) < 0)
+            int k = r <= 0 ? -1 : keys_to_pty(master, buf, (size_t)r);
+            if (k == 1)
+                detach();
+            if (k != 0)
                 in = -1;
         }
         if (p[0].revents) {

@@ -233,6 +233,38 @@ static int wait_child(pid_t pid)
 }
 
 /*
+ * A foreground run the caller may detach from (monitor_detachable): the process the front waits
+ * for (E, this one) is not the container's parent but waits for it: the monitor P, forked here,
+ * clones the container and tells E through a pipe when the caller detaches ("D": E exits 0 and the
+ * run ends, P stays the container's parent); otherwise E exits with P's status, the container's.
+ * Signals the front forwards reach E, which passes them to P, which passes them to the container.
+ */
+static void waiter(pid_t monitor, int rep[2], const sigset_t *old) __attribute__((noreturn));
+static void waiter(pid_t monitor, int rep[2], const sigset_t *old)
+{
+    close(rep[1]);
+    /* the channel, the monitor's pipes and log: P's alone (the runtime sees the channel end) */
+    if (rep[0] > 3)
+        syscall(SYS_close_range, 3U, (unsigned)rep[0] - 1, 0U);
+    syscall(SYS_close_range, (unsigned)rep[0] + 1, ~0U, 0U);
+    child_pid = monitor;
+    struct sigaction sa = {.sa_handler = forward_signal};
+    sa.sa_flags = SA_RESTART;
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaction(sigs[i], &sa, NULL);
+    sigprocmask(SIG_SETMASK, old, NULL);
+    char b;
+    ssize_t n;
+    do
+        n = read(rep[0], &b, 1);
+    while (n < 0 && errno == EINTR);
+    if (n == 1)
+        _exit(0); /* detached: the container runs on under P */
+    _exit(wait_child(monitor));
+}
+
+/*
  * The container's first process is a plain fork-like clone (no new stack: the child runs on a
  * copy of ours and returns here).  CLONE_NEWTIME cannot be passed to clone(2); UNSHARE_TIME did it.
  * In the parent: report the pid, then either exit (create: the container outlives us and is
@@ -261,6 +293,22 @@ int op_clone(struct cur *c)
     }
     if (mode)
         sigprocmask(SIG_BLOCK, &fwd, &old);
+    if (mode == 4 && monitor_detachable()) {
+        int rep[2];
+        if (pipe2(rep, O_CLOEXEC) < 0) {
+            detail("monitor: the waiter's pipe");
+            return -errno;
+        }
+        pid_t p = fork();
+        if (p < 0) {
+            detail("monitor: fork the waiter");
+            return -errno;
+        }
+        if (p > 0)
+            waiter(p, rep, &old);
+        close(rep[0]);
+        monitor_report_to(rep[1]);
+    }
 
     pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
     if (pid < 0) {

@@ -42,13 +42,15 @@ final class Commands {
                 return 0;
             }
             case "start" -> {
-                Flags f = Flags.parse(cmd, args, List.of(Flag.bool("attach", 'a'), Flag.bool("interactive", 'i')), true);
+                Flags f = Flags.parse(cmd, args, List.of(Flag.bool("attach", 'a'), Flag.bool("interactive", 'i'),
+                        Flag.value("detach-keys")), true);
                 need(cmd, f, 1);
                 if (f.bool("attach")) {
                     if (f.positional().size() != 1) {
                         throw EngineException.usage("start: you cannot start and attach multiple containers at once");
                     }
-                    return Starter.start(engine, engine.containers().find(f.positional().get(0)), true);
+                    return Starter.start(engine, engine.containers().find(f.positional().get(0)), true,
+                            dev.hull.engine.container.DetachKeys.bytes(f.get("detach-keys")));
                 }
                 return each(f.positional(), err, ref -> {
                     Starter.start(engine, engine.containers().find(ref), false);

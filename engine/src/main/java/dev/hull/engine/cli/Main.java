@@ -153,7 +153,7 @@ public final class Main {
             return 0;
         }
         try {
-            return Starter.start(engine, c, true);
+            return Starter.start(engine, c, true, req.detachKeys());
         } catch (EngineException e) {
             removeQuietly(engine, c);
             removeCidFile(req);

@@ -40,7 +40,7 @@ public final class RunFlags {
             Flag.value("publish", 'p'), Flag.value("stop-signal"), Flag.value("stop-timeout"),
             Flag.value("pull"), Flag.value("platform"), Flag.value("log-driver"), Flag.value("log-opt"),
             Flag.value("add-host"), Flag.value("cidfile"), Flag.value("label-file"), Flag.value("expose"),
-            Flag.value("dns"), Flag.value("dns-search"), Flag.value("dns-option"));
+            Flag.value("dns"), Flag.value("dns-search"), Flag.value("dns-option"), Flag.value("detach-keys"));
 
     /** {@code [OPTIONS] IMAGE [COMMAND] [ARG...]}. */
     public static CreateRequest parse(String command, List<String> args) throws EngineException {
@@ -162,7 +162,7 @@ public final class RunFlags {
         }
         return new CreateRequest(f.get("name"), image, config, host, f.bool("detach"), f.bool("interactive"),
                 f.bool("tty"), f.get("platform") == null ? null : ImageCommands.platform(f.get("platform")),
-                f.get("cidfile"));
+                f.get("cidfile"), dev.hull.engine.container.DetachKeys.bytes(f.get("detach-keys")));
     }
 
     private static void resources(Flags f, Map<String, Object> host) throws EngineException {

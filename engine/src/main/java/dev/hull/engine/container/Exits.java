@@ -199,6 +199,9 @@ public final class Exits {
 
     /** After a foreground run: the exit recorded with the status the runtime passed on; --rm. */
     static int afterForeground(Engine engine, Container running, int status) throws EngineException {
+        if (Files.exists(engine.containers().dir(running.id()).resolve("detached"))) {
+            return detached(engine, running);
+        }
         if (Boolean.TRUE.equals(running.hostConfig().get("AutoRemove"))) {
             // --rm: nobody will read the exit, nothing restarts; the container is removed at once
             try (ContainerStore.Lock names = engine.containers().lockNames()) {
@@ -226,6 +229,22 @@ public final class Exits {
             dev.hull.runtime.Trace.mark("removed");
         }
         return (int) c.state().exitCode();
+    }
+
+    /**
+     * The caller detached (ctrl-p ctrl-q): the container runs on under its monitor, which records
+     * the exit and applies --restart and --rm as for any detached container. Its pid goes in now.
+     */
+    private static int detached(Engine engine, Container running) throws EngineException {
+        try (ContainerStore.Lock lock = engine.containers().lock(running.id())) {
+            Container now = engine.containers().load(running.id());
+            dev.hull.runtime.state.ContainerRecord r = RuntimeView.record(engine, now.id());
+            if (now.state().status().equals("running") && now.state().pid() == 0 && r != null) {
+                engine.containers().save(now.withState(new Container.State("running", r.pid(), 0, false, "",
+                        now.state().startedAt(), Container.State.ZERO_TIME)));
+            }
+        }
+        return 0;
     }
 
     static void sleep(long ms) {

@@ -39,6 +39,11 @@ public final class Starter {
      * the container runs: other commands (stop, inspect) must reach it meanwhile.
      */
     public static int start(Engine engine, Container c0, boolean attach) throws EngineException {
+        return start(engine, c0, attach, DetachKeys.bytes(null));
+    }
+
+    /** detachKeys: the bytes that detach an attached caller with a terminal and stdin (DetachKeys). */
+    public static int start(Engine engine, Container c0, boolean attach, String detachKeys) throws EngineException {
         Prepared p;
         try (ContainerStore.Lock lock = engine.containers().lock(c0.id())) {
             Container c = engine.containers().load(c0.id());
@@ -48,7 +53,7 @@ public final class Starter {
                 }
                 return 0;
             }
-            p = prepare(engine, c, attach);
+            p = prepare(engine, c, attach, detachKeys);
         }
         return run(engine, p, attach);
     }
@@ -97,6 +102,10 @@ public final class Starter {
 
     /** Under the container's lock: the bundle, the monitor, and the record saying "running". */
     static Prepared prepare(Engine engine, Container c, boolean attach) throws EngineException {
+        return prepare(engine, c, attach, "");
+    }
+
+    static Prepared prepare(Engine engine, Container c, boolean attach, String detachKeys) throws EngineException {
         Path dir = engine.containers().dir(c.id());
         if (RuntimeView.record(engine, c.id()) != null) {
             runtimeDelete(engine, c.id()); // what the last run left in the runtime
@@ -158,14 +167,18 @@ public final class Starter {
             }
             Files.writeString(config, Json.write(spec));
             Files.deleteIfExists(exit);
+            Files.deleteIfExists(dir.resolve("detached"));
         } catch (IOException e) {
             throw new EngineException("cannot write " + bundle + ": " + e.getMessage());
         }
         boolean detach = !attach;
-        List<String> onExit = detach ? List.of(engine.self().toString(), "--root", engine.root().toString(),
+        boolean tty = Boolean.TRUE.equals(c.config().get("Tty")), stdin = Boolean.TRUE.equals(c.config().get("OpenStdin"));
+        boolean detachable = attach && tty && stdin && !detachKeys.isEmpty();
+        // attached, the monitor runs the exit handler only once its caller has detached
+        List<String> onExit = detach || detachable ? List.of(engine.self().toString(), "--root", engine.root().toString(),
                 "--runroot", engine.runRoot().toString(), "container-exited", c.id()) : List.of();
-        Monitor monitor = new Monitor(Path.of(c.logPath()), exit, attach,
-                Boolean.TRUE.equals(c.config().get("OpenStdin")), onExit, c.logMaxSize(), c.logFiles());
+        Monitor monitor = new Monitor(Path.of(c.logPath()), exit, attach, stdin, onExit, c.logMaxSize(), c.logFiles(),
+                detachable ? detachKeys : "");
         // the config as written, handed over in memory: the runtime need not read it back
         Create.Options o = new Create.Options(c.id(), bundle, null, null, false, false, 0,
                 detach ? LaunchMode.RUN_DETACHED : LaunchMode.RUN_FOREGROUND, null, monitor, Json.tree(spec));

@@ -42,6 +42,45 @@ class TerminalIT extends EngineTest {
         ok("rm", "-f", "keys");
     }
 
+    /** script(1) runs cmd in a terminal, typing what printf writes (with pauses: `sleep`). */
+    private static Result typed(String keys, String cmd) {
+        return exec(List.of("sh", "-c", "(" + keys + ") | script -qec \"" + cmd.replace("\"", "\\\"").replace("$", "\\$")
+                + "\" /dev/null"), Duration.ofSeconds(60));
+    }
+
+    @Test
+    void ctrlPCtrlQDetachesAndTheContainerRunsOn() {
+        String run = String.join(" ", hullArgv("run", "-it", "--rm", "--name", "detaching", "busybox", "sh"));
+        Result r = typed("sleep 1.5; printf 'echo typed-$((6*7))\\n'; sleep 1; printf '\\020\\021'; sleep 1", run);
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("running", out("inspect", "--format", "{{.State.Status}}", "detaching"));
+        assertTrue(out("inspect", "--format", "{{.State.Pid}}", "detaching").matches("[1-9][0-9]*"));
+        assertEquals("alive", out("exec", "detaching", "echo", "alive"));
+        assertTrue(hull("logs", "detaching").out().contains("typed-42"), hull("logs", "detaching")::toString);
+        // from here on its monitor is a detached one: the exit is recorded and --rm applied
+        ok("kill", "detaching");
+        assertTrue(eventually(10_000, () -> hull("inspect", "detaching").code() != 0), "--rm did not remove it");
+    }
+
+    @Test
+    void keysThatOnlyBeginTheSequenceGoThroughAndOtherKeysCanBeChosen() {
+        // ctrl-p not followed by ctrl-q reaches the container
+        String raw = String.join(" ", hullArgv("run", "-it", "--rm", "busybox", "sh", "-c",
+                "'stty raw -echo; head -c 3 | od -c | head -n 1'"));
+        Result r = typed("sleep 1.5; printf 'a\\020b'; sleep 1", raw);
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("a 020   b"), r::toString);
+        // --detach-keys ctrl-a,x
+        String run = String.join(" ", hullArgv("run", "-it", "--detach-keys", "ctrl-a,x", "--name", "custom", "busybox", "sh"));
+        Result d = typed("sleep 1.5; printf '\\001x'; sleep 1", run);
+        assertEquals(0, d.code(), d::toString);
+        assertEquals("running", out("inspect", "--format", "{{.State.Status}}", "custom"));
+        ok("rm", "-f", "custom");
+        Result bad = hull("run", "-it", "--detach-keys", "ctrl-1", "busybox", "true");
+        assertEquals(125, bad.code(), bad::toString);
+        assertTrue(bad.err().contains("Invalid detach keys (ctrl-1) provided"), bad::toString);
+    }
+
     @Test
     void detachedTerminalOutputIsLogged() {
         sleeperWithTty();

@@ -29,9 +29,13 @@ import java.util.List;
  *                  first rotates it (docker's {@code --log-opt max-size})
  * @param logFiles  with logMaxSize, how many files the log keeps: the log and logFiles-1 older
  *                  ones ({@code <log>.1} the newest); 1: the log starts over ({@code max-file})
+ * @param detachKeys attached with a terminal and stdin: the key sequence that detaches the caller
+ *                  (docker's ctrl-p ctrl-q, as bytes in a string); the monitor then writes
+ *                  "detached" beside the exit file, the run returns 0 and the monitor goes on as a
+ *                  detached one, running onExit at the end. Empty: the caller cannot detach.
  */
 public record Monitor(Path logFile, Path exitFile, boolean attach, boolean stdinOpen, List<String> onExit,
-                      long logMaxSize, int logFiles) {
+                      long logMaxSize, int logFiles, String detachKeys) {
 
     /** The CLONE step's parent modes (native/src/ns.c). */
     public static final int PARENT_MODE = 3;
@@ -39,10 +43,20 @@ public record Monitor(Path logFile, Path exitFile, boolean attach, boolean stdin
 
     /** A log without rotation. */
     public Monitor(Path logFile, Path exitFile, boolean attach, boolean stdinOpen, List<String> onExit) {
-        this(logFile, exitFile, attach, stdinOpen, onExit, 0, 1);
+        this(logFile, exitFile, attach, stdinOpen, onExit, 0, 1, "");
+    }
+
+    /** No detach keys. */
+    public Monitor(Path logFile, Path exitFile, boolean attach, boolean stdinOpen, List<String> onExit,
+                   long logMaxSize, int logFiles) {
+        this(logFile, exitFile, attach, stdinOpen, onExit, logMaxSize, logFiles, "");
     }
 
     public Monitor {
+        detachKeys = detachKeys == null ? "" : detachKeys;
+        if (detachKeys.length() > 32 || detachKeys.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("monitor detach keys: at most 32, none of them NUL");
+        }
         if (logMaxSize < 0 || logFiles < 1 || logFiles > 1000) {
             throw new IllegalArgumentException("monitor log rotation: max size " + logMaxSize + ", " + logFiles
                     + " files (want a size >= 0 and 1 to 1000 files)");

@@ -275,7 +275,7 @@ public final class ProgramCompiler {
                     + ", exit status to " + mon.exitFile())
                     .s(mon.logFile().toString()).s(mon.exitFile().toString()).i(mon.attach() ? 1 : 0)
                     .i(mon.stdinOpen() ? 1 : 0).i(tty ? 1 : 0).i(mon.logMaxSize()).i(mon.logFiles())
-                    .v(mon.onExit()).done();
+                    .s(mon.detachKeys()).v(mon.onExit()).done();
         }
         if (proc.terminal() && in.consoleSocket() != null) {
             p.add(Op.CONNECT_SOCKET, "connect to --console-socket " + in.consoleSocket())

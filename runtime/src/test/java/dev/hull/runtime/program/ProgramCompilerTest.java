@@ -574,7 +574,7 @@ class ProgramCompilerTest {
         in.monitor = new Monitor(Path.of("/var/log/c1.log"), Path.of("/run/c1/exit.json"), false, true,
                 List.of("/usr/bin/hull", "internal-exited", "c1"), 10_000_000, 3);
         SetupProgram p = in.compile();
-        assertEquals(List.of("/var/log/c1.log", "/run/c1/exit.json", 0L, 1L, 0L, 10_000_000L, 3L,
+        assertEquals(List.of("/var/log/c1.log", "/run/c1/exit.json", 0L, 1L, 0L, 10_000_000L, 3L, "",
                 List.of("/usr/bin/hull", "internal-exited", "c1")), first(p, Op.MONITOR));
         assertEquals(1, count(p, Op.MONITOR));
         assertEquals((long) Monitor.PARENT_MODE, first(p, Op.CLONE).get(1));
@@ -592,7 +592,7 @@ class ProgramCompilerTest {
         in.mode = LaunchMode.RUN_FOREGROUND;
         in.monitor = new Monitor(Path.of("/l"), Path.of("/e"), true, false, List.of());
         SetupProgram p = in.compile();
-        assertEquals(List.of("/l", "/e", 1L, 0L, 1L, 0L, 1L, List.of()), first(p, Op.MONITOR));
+        assertEquals(List.of("/l", "/e", 1L, 0L, 1L, 0L, 1L, "", List.of()), first(p, Op.MONITOR));
         assertEquals((long) Monitor.PARENT_MODE_ATTACHED, first(p, Op.CLONE).get(1));
         assertEquals(4L, (long) Monitor.PARENT_MODE_ATTACHED);
         assertEquals(0, count(p, Op.CONNECT_SOCKET));
@@ -607,7 +607,7 @@ class ProgramCompilerTest {
         SetupProgram p = in.compile();
         assertEquals(1, count(p, Op.LISTEN_START));
         assertEquals(3L, first(p, Op.CLONE).get(1));
-        assertEquals(List.of("/l", "/e", 0L, 0L, 0L, 0L, 1L, List.of()), first(p, Op.MONITOR));
+        assertEquals(List.of("/l", "/e", 0L, 0L, 0L, 0L, 1L, "", List.of()), first(p, Op.MONITOR));
     }
 
     @Test
