@@ -369,6 +369,11 @@ public final class ImageStore {
         }
     }
 
+    /** The unpacked size of a layer in the store, 0 when it is not (or no longer) there. */
+    public long layerSize(String diffId) throws ImageException {
+        return layers.has(diffId) ? layers.size(diffId) : 0;
+    }
+
     public String inspectJson(Image image) {
         return ConfigJson.inspect(image);
     }

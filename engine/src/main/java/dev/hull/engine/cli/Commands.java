@@ -31,6 +31,9 @@ final class Commands {
                     throw EngineException.usage("container: expected a command (ls, run, rm, ...)");
                 }
                 String sub = args.remove(0);
+                if (sub.equals("prune")) {
+                    return PruneCommands.container(engine, args, out);
+                }
                 return dispatch(engine, sub.equals("ls") || sub.equals("list") ? "ps" : sub, args, out, err);
             }
             case "run" -> {
@@ -231,6 +234,13 @@ final class Commands {
             }
             case "images", "load", "import", "save", "tag", "rmi", "image" -> {
                 return ImageCommands.dispatch(engine, cmd, args, out);
+            }
+            case "system" -> {
+                if (args.isEmpty() || !args.get(0).equals("prune")) {
+                    throw EngineException.usage("system: expected a command (prune)");
+                }
+                args.remove(0);
+                return PruneCommands.system(engine, args, out);
             }
             case "volume" -> {
                 return VolumeCommands.dispatch(engine, args, out);

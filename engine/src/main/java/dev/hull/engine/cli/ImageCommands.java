@@ -35,6 +35,9 @@ final class ImageCommands {
                 throw EngineException.usage("image: expected a command (ls, inspect, load, import, save, tag, rm)");
             }
             String sub = args.remove(0);
+            if (sub.equals("prune")) {
+                return PruneCommands.image(engine, args, out);
+            }
             cmd = switch (sub) {
                 case "ls", "list" -> "images";
                 case "rm", "remove" -> "rmi";

@@ -67,6 +67,11 @@ public final class Main {
             Volumes:
               volume     Manage volumes (create, ls, inspect, rm, prune)
 
+            Cleaning up:
+              container prune   Remove all stopped containers (-f)
+              image prune       Remove unused images (-a, -f)
+              system prune      Remove stopped containers and unused images (-a, --volumes, -f)
+
             Global options:
               --root DIR      storage (default /var/lib/hull)
               --runroot DIR   runtime state (default /run/hull-engine)

@@ -86,6 +86,45 @@ class ImagesIT extends EngineTest {
     }
 
     @Test
+    void pruneRemovesWhatNothingUses() {
+        ok("run", "--name", "stopped1", "busybox", "sh", "-c", "head -c 5000 /dev/zero > /junk");
+        String stoppedId = out("inspect", "--format", "{{.Id}}", "stopped1");
+        ok("commit", "stopped1", "unused:1");
+        String runner = sleeper("--name", "runner");
+        ok("import", dir.resolve("busybox.tar").toString()); // a dangling image: no name
+        ok("run", "--name", "volumed", "-v", "/anon", "busybox", "true");
+        ok("rm", "volumed"); // without -v: its anonymous volume stays
+        String anonymous = out("volume", "ls", "-q");
+        assertTrue(anonymous.matches("[0-9a-f]{64}"), anonymous);
+
+        // without -f Docker's question; anything but y keeps everything
+        Result no = exec(List.of("sh", "-c", "echo n | " + String.join(" ", hullArgv("container", "prune"))), Duration.ofSeconds(60));
+        assertEquals(0, no.code(), no::toString);
+        assertTrue(no.out().startsWith("WARNING! This will remove all stopped containers."), no::toString);
+        assertEquals(List.of("runner", "stopped1"), out("ps", "-a", "--format", "{{.Names}}").lines().sorted().toList());
+
+        String pruned = out("container", "prune", "-f");
+        assertTrue(pruned.startsWith("Deleted Containers:\n" + stoppedId + "\n"), pruned);
+        assertTrue(pruned.endsWith("Total reclaimed space: 5kB"), pruned);
+        assertEquals(List.of("runner"), out("ps", "-a", "--format", "{{.Names}}").lines().toList());
+        // dangling images only, then every image no container uses
+        assertTrue(out("image", "prune", "-f").startsWith("Deleted Images:\ndeleted: sha256:"));
+        assertEquals(List.of("busybox:latest", "unused:1"),
+                out("images", "--format", "{{.Repository}}:{{.Tag}}").lines().sorted().toList());
+        assertTrue(out("image", "prune", "-a", "-f").contains("untagged: unused:1"));
+        assertEquals(List.of("busybox:latest"), out("images", "--format", "{{.Repository}}:{{.Tag}}").lines().toList());
+        // system prune --volumes: the anonymous volume nothing uses goes too
+        String system = out("system", "prune", "-f", "--volumes");
+        assertTrue(system.contains("Deleted Volumes:\n" + anonymous + "\n"), system);
+        assertEquals("", out("volume", "ls", "-q"));
+        assertEquals(List.of("runner"), out("ps", "-a", "--format", "{{.Names}}").lines().toList());
+        Result filtered = hull("container", "prune", "-f", "--filter", "until=1h");
+        assertEquals(1, filtered.code(), filtered::toString);
+        assertTrue(filtered.err().contains("--filter: prune filters are not supported yet"), filtered::toString);
+        ok("rm", "-f", runner);
+    }
+
+    @Test
     void saveWritesToStdoutUnlessItIsATerminal() throws Exception {
         String save = String.join(" ", hullArgv("save", "busybox"));
         Result listed = exec(List.of("sh", "-c", save + " | tar -tf -"), Duration.ofSeconds(60));
