@@ -129,56 +129,21 @@ public final class ImageStore {
         if (!pf.os().equals("linux")) {
             throw new ImageException("--platform " + pf + ": only linux images can be imported");
         }
-        Reference ref = name == null ? null : Reference.parse(name);
         ImageConfig config = Changes.apply(ImageConfig.EMPTY, changes);
-        try (Lock l = lock()) {
-            layers.clean();
-            StoreIndex idx = StoreIndex.read(indexFile);
-            List<Path> created = new ArrayList<>();
-            try {
-                String diffId;
-                try (InputStream in = Compression.decompressed(Files.newInputStream(tarball))) {
-                    diffId = blobs.put(in, null, tarball.toString(), created);
-                }
-                long size = layers.has(diffId) ? layers.size(diffId)
-                        : layers.unpack(blobs.path(diffId), diffId, tarball.toString(), created);
-                String now = Instant.now().truncatedTo(ChronoUnit.NANOS).toString();
-                Map<String, Object> cfg = new LinkedHashMap<>();
-                String comment = message != null && !message.isEmpty() ? message : "Imported from " + tarball.getFileName();
-                cfg.put("architecture", pf.architecture());
-                if (pf.variant() != null) {
-                    cfg.put("variant", pf.variant());
-                }
-                cfg.put("comment", comment);
-                cfg.put("config", ConfigJson.toJson(config));
-                cfg.put("created", now);
-                Map<String, Object> history = new LinkedHashMap<>();
-                history.put("created", now);
-                history.put("comment", comment);
-                cfg.put("history", List.of(history));
-                cfg.put("os", pf.os());
-                Map<String, Object> rootfs = new LinkedHashMap<>();
-                rootfs.put("type", "layers");
-                rootfs.put("diff_ids", List.of(diffId));
-                cfg.put("rootfs", rootfs);
-                String id = blobs.put(ConfigJson.bytes(cfg), null, "config", created);
-                StoreIndex.Entry e = new StoreIndex.Entry(id, List.of(new StoreIndex.Layer(diffId, diffId, size)), null);
-                idx.images.put(id, e);
-                if (ref != null) {
-                    idx.names.put(ref.canonical(), id);
-                }
-                idx.write(indexFile);
-                return image(idx, e);
-            } catch (ImageException | IOException | RuntimeException e) {
-                undo(created);
-                if (e instanceof ImageException ie) {
-                    throw ie;
-                }
-                throw new ImageException(tarball + ": " + e.getMessage(), e);
+        String comment = message != null && !message.isEmpty() ? message : "Imported from " + tarball.getFileName();
+        return addLayer(tarball, tarball.toString(), null, name, (parent, now) -> {
+            Map<String, Object> cfg = new LinkedHashMap<>();
+            cfg.put("architecture", pf.architecture());
+            if (pf.variant() != null) {
+                cfg.put("variant", pf.variant());
             }
-        } catch (IOException e) {
-            throw new ImageException(tarball + ": " + e.getMessage(), e);
-        }
+            cfg.put("comment", comment);
+            cfg.put("config", ConfigJson.toJson(config));
+            cfg.put("created", now);
+            cfg.put("history", List.of(historyStep(now, null, comment)));
+            cfg.put("os", pf.os());
+            return cfg;
+        });
     }
 
     /**
@@ -188,61 +153,83 @@ public final class ImageStore {
      */
     public Image commit(Path layerTar, String parentId, ImageConfig config, Map<String, String> changes,
                         String comment, String author, String name) throws ImageException {
-        Reference ref = name == null ? null : Reference.parse(name);
         ImageConfig applied = Changes.apply(config, changes);
+        return addLayer(layerTar, "commit", parentId, name, (parent, now) -> {
+            Map<String, Object> cfg = new LinkedHashMap<>();
+            cfg.put("architecture", parent.get("architecture"));
+            if (parent.get("variant") != null) {
+                cfg.put("variant", parent.get("variant"));
+            }
+            if (author != null && !author.isEmpty()) {
+                cfg.put("author", author);
+            }
+            if (comment != null && !comment.isEmpty()) {
+                cfg.put("comment", comment);
+            }
+            cfg.put("config", ConfigJson.toJson(applied));
+            cfg.put("created", now);
+            List<Object> history = parent.get("history") instanceof List<?> h ? new ArrayList<>(h) : new ArrayList<>();
+            history.add(historyStep(now, author, comment));
+            cfg.put("history", history);
+            cfg.put("os", parent.get("os") == null ? "linux" : parent.get("os"));
+            return cfg;
+        });
+    }
+
+    private static Map<String, Object> historyStep(String created, String author, String comment) {
+        Map<String, Object> step = new LinkedHashMap<>();
+        step.put("created", created);
+        if (author != null && !author.isEmpty()) {
+            step.put("author", author);
+        }
+        if (comment != null && !comment.isEmpty()) {
+            step.put("comment", comment);
+        }
+        return step;
+    }
+
+    /** The config of an image made by addLayer, from the parent's raw config (empty: none) and the time. */
+    private interface ConfigMaker {
+        Map<String, Object> make(Map<String, Object> parent, String now);
+    }
+
+    /**
+     * The core of import and commit, under the store's lock: the layer in tar (plain or
+     * compressed) stored and unpacked, over the parent's layers (parentRef null: none), the config
+     * the maker gives with rootfs.diff_ids filled in, the image named. A failure removes what it made.
+     */
+    private Image addLayer(Path tar, String what, String parentRef, String name, ConfigMaker maker) throws ImageException {
+        Reference ref = name == null ? null : Reference.parse(name);
         try (Lock l = lock()) {
             layers.clean();
             StoreIndex idx = StoreIndex.read(indexFile);
-            String parent = find(idx, parentId);
-            StoreIndex.Entry pe = idx.images.get(parent);
-            Map<String, Object> praw = ConfigJson.parse(blobs.readStored(parent), "config " + parent).raw();
+            List<StoreIndex.Layer> below = List.of();
+            Map<String, Object> parent = Map.of();
+            if (parentRef != null) {
+                String parentId = find(idx, parentRef);
+                below = idx.images.get(parentId).layers();
+                parent = ConfigJson.parse(blobs.readStored(parentId), "config " + parentId).raw();
+            }
             List<Path> created = new ArrayList<>();
             try {
                 String diffId;
-                try (InputStream in = Files.newInputStream(layerTar)) {
-                    diffId = blobs.put(in, null, "the container's changes", created);
+                try (InputStream in = Compression.decompressed(Files.newInputStream(tar))) {
+                    diffId = blobs.put(in, null, what, created);
                 }
-                long size = layers.has(diffId) ? layers.size(diffId)
-                        : layers.unpack(blobs.path(diffId), diffId, "the container's changes", created);
-                String now = Instant.now().truncatedTo(ChronoUnit.NANOS).toString();
-                Map<String, Object> cfg = new LinkedHashMap<>();
-                cfg.put("architecture", praw.get("architecture"));
-                if (praw.get("variant") != null) {
-                    cfg.put("variant", praw.get("variant"));
-                }
-                if (author != null && !author.isEmpty()) {
-                    cfg.put("author", author);
-                }
-                if (comment != null && !comment.isEmpty()) {
-                    cfg.put("comment", comment);
-                }
-                cfg.put("config", ConfigJson.toJson(applied));
-                cfg.put("created", now);
-                List<Object> history = praw.get("history") instanceof List<?> h ? new ArrayList<>(h) : new ArrayList<>();
-                Map<String, Object> step = new LinkedHashMap<>();
-                step.put("created", now);
-                if (author != null && !author.isEmpty()) {
-                    step.put("author", author);
-                }
-                if (comment != null && !comment.isEmpty()) {
-                    step.put("comment", comment);
-                }
-                history.add(step);
-                cfg.put("history", history);
-                cfg.put("os", praw.get("os") == null ? "linux" : praw.get("os"));
+                long size = layers.has(diffId) ? layers.size(diffId) : layers.unpack(blobs.path(diffId), diffId, what, created);
+                Map<String, Object> cfg = maker.make(parent, Instant.now().truncatedTo(ChronoUnit.NANOS).toString());
+                List<StoreIndex.Layer> all = new ArrayList<>(below);
+                all.add(new StoreIndex.Layer(diffId, diffId, size));
                 List<Object> diffIds = new ArrayList<>();
-                List<StoreIndex.Layer> entryLayers = new ArrayList<>(pe.layers());
-                for (StoreIndex.Layer pl : pe.layers()) {
-                    diffIds.add(pl.diffId());
+                for (StoreIndex.Layer layer : all) {
+                    diffIds.add(layer.diffId());
                 }
-                diffIds.add(diffId);
-                entryLayers.add(new StoreIndex.Layer(diffId, diffId, size));
                 Map<String, Object> rootfs = new LinkedHashMap<>();
                 rootfs.put("type", "layers");
                 rootfs.put("diff_ids", diffIds);
                 cfg.put("rootfs", rootfs);
                 String id = blobs.put(ConfigJson.bytes(cfg), null, "config", created);
-                StoreIndex.Entry e = new StoreIndex.Entry(id, entryLayers, null);
+                StoreIndex.Entry e = new StoreIndex.Entry(id, all, null);
                 idx.images.put(id, e);
                 if (ref != null) {
                     idx.names.put(ref.canonical(), id);
@@ -254,10 +241,10 @@ public final class ImageStore {
                 if (e instanceof ImageException ie) {
                     throw ie;
                 }
-                throw new ImageException("commit: " + e.getMessage(), e);
+                throw new ImageException(what + ": " + e.getMessage(), e);
             }
         } catch (IOException e) {
-            throw new ImageException("commit: " + e.getMessage(), e);
+            throw new ImageException(what + ": " + e.getMessage(), e);
         }
     }
 

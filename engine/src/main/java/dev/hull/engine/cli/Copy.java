@@ -197,7 +197,8 @@ final class Copy {
         String p = path.startsWith("/") ? path : "/" + path;
         int slash = p.lastIndexOf('/');
         String last = p.substring(slash + 1);
-        if (!followLast && !last.isEmpty() && !last.equals(".") && !last.equals("..") && !isMountPoint(c, p)) {
+        if (!followLast && !last.isEmpty() && !last.equals(".") && !last.equals("..")
+                && !FilesystemViews.mountPoints(c).contains(p)) {
             return inContainer(c, slash == 0 ? "/" : p.substring(0, slash), true).resolve(last);
         }
         Map<String, Object> mount = coveringMount(c, p);
@@ -213,15 +214,6 @@ final class Copy {
         }
         return RootfsPaths.resolve(Path.of(String.valueOf(mount.get("Source"))),
                 p.substring(String.valueOf(mount.get("Destination")).length()));
-    }
-
-    private static boolean isMountPoint(Container c, String p) {
-        for (Map<String, Object> m : c.mounts()) {
-            if (p.equals(String.valueOf(m.get("Destination")))) {
-                return true;
-            }
-        }
-        return p.equals("/etc/hostname") || p.equals("/etc/hosts") || p.equals("/etc/resolv.conf");
     }
 
     /** The name a copy gets: the last component of the source as given ("link", not its target's). */

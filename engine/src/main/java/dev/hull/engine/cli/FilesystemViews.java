@@ -161,7 +161,7 @@ final class FilesystemViews {
     /** The mount points the runtime made in the container's upper dir: not the container's changes. */
     static Set<String> mountPoints(Container c) {
         Set<String> mountPoints = new HashSet<>(List.of("/etc/hostname", "/etc/hosts", "/etc/resolv.conf",
-                "/sbin/docker-init", "/proc", "/dev", "/sys", "/dev/shm", "/dev/pts", "/dev/mqueue", "/sys/fs/cgroup"));
+                dev.hull.engine.container.Init.PATH_IN_CONTAINER, "/proc", "/dev", "/sys", "/dev/shm", "/dev/pts", "/dev/mqueue", "/sys/fs/cgroup"));
         for (Map<String, Object> m : c.mounts()) {
             mountPoints.add(String.valueOf(m.get("Destination")));
         }
@@ -183,9 +183,10 @@ final class FilesystemViews {
             walk(dirs, c, dirs.upper(), "", mountPoints, changes);
             // a directory left "changed" only as the parent of mount points, its own metadata as the image's
             for (String path : new ArrayList<>(changes.descendingKeySet())) {
+                Path upper = dirs.upper().resolve(path.substring(1));
                 if (changes.get(path) == 'C' && !hasChild(changes, path)
-                        && Files.isDirectory(dirs.upper().resolve(path.substring(1)), LinkOption.NOFOLLOW_LINKS)
-                        && sameMetadata(c, dirs, path)) {
+                        && Files.isDirectory(upper, LinkOption.NOFOLLOW_LINKS)
+                        && sameMetadata(c, upper, inLower(dirs, path))) {
                     changes.remove(path);
                 }
             }
@@ -213,7 +214,7 @@ final class FilesystemViews {
                 Path lower = inLower(dirs, path);
                 if (lower == null) {
                     changes.put(path, 'A');
-                } else if (!(c.hostConfig().get("UidMap") != null && (mode & S_IFMT) != S_IFDIR && sameMetadata(c, dirs, path))) {
+                } else if (!(c.hostConfig().get("UidMap") != null && (mode & S_IFMT) != S_IFDIR && sameMetadata(c, p, lower))) {
                     // (with --uidmap every file's owner was shifted by a metadata copy-up: not a change)
                     changes.put(path, 'C');
                 }
@@ -239,14 +240,12 @@ final class FilesystemViews {
         return next != null && next.startsWith(dir + "/");
     }
 
-    /** Mode and owners as the image has them (owners through --uidmap). */
-    private static boolean sameMetadata(Container c, ImageStore.RootfsDirs dirs, String path) throws IOException {
-        Path lower = inLower(dirs, path);
+    /** Mode and owners of the upper path as of the image's (owners through --uidmap). */
+    private static boolean sameMetadata(Container c, Path upper, Path lower) throws IOException {
         if (lower == null) {
             return false;
         }
-        Map<String, Object> up = Files.readAttributes(dirs.upper().resolve(path.substring(1)), "unix:mode,uid,gid",
-                LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> up = Files.readAttributes(upper, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
         Map<String, Object> low = Files.readAttributes(lower, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
         return up.get("mode").equals(low.get("mode"))
                 && (Integer) up.get("uid") == c.hostUid((Integer) low.get("uid"))
